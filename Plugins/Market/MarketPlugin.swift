@@ -1,0 +1,12 @@
+import HuzhuKit
+
+/// The Sales association (销售协会) plugin.
+public struct MarketPlugin: HuzhuPlugin {
+    public static let identity = PluginIdentity(
+        id: "market",
+        version: "0.1.0",
+        summary: LocalizedText(en: "Sales association: produce offers, buyers' demand, market prices", zh: "销售协会")
+    )
+
+    public init() {}
+}

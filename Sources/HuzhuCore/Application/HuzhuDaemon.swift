@@ -1,0 +1,109 @@
+import Foundation
+import HuzhuConsole
+import HuzhuDemo
+import HuzhuKit
+import HuzhuStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+import UnixSignals
+
+/// What a started daemon tells whoever waits for it (the start-up line, tests).
+public struct DaemonReady: Sendable {
+    /// The console's bound TCP address.
+    public let consoleHost: String
+    public let consolePort: Int
+    /// Which store it uses.
+    public let store: String
+}
+
+/// The `huzhud` daemon: opens the store, migrates, serves the console; stops cleanly on SIGTERM/SIGINT.
+///
+/// The PostgreSQL pool is the first service of the group so that it stops last; the embedded cluster
+/// stops after the group has finished.
+public final class HuzhuDaemon: Sendable {
+    public let configuration: HuzhuConfiguration
+    let plugins: [any HuzhuPlugin.Type]
+    let logger: Logger
+    private let group = NIOLockedValueBox<ServiceGroup?>(nil)
+    private let stopRequested = NIOLockedValueBox(false)
+
+    public init(configuration: HuzhuConfiguration, plugins: [any HuzhuPlugin.Type], logger: Logger) {
+        self.configuration = configuration
+        self.plugins = plugins.filter { !configuration.disabledPlugins.contains($0.identity.id) }
+        self.logger = logger
+    }
+
+    /// Runs until a signal (when `handleSignals`) or `shutdown()`. Calls `onReady` once serving.
+    public func run(handleSignals: Bool = true, onReady: (@Sendable (DaemonReady) -> Void)? = nil) async throws {
+        let lock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
+        let store = try await HubStore.open(configuration, logger: logger)
+        let hub = HubService(daemon: self, store: store, onReady: onReady)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: store.client), .init(service: hub, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+        group.withLockedValue { $0 = serviceGroup }
+        if stopRequested.withLockedValue({ $0 }) { await serviceGroup.triggerGracefulShutdown() }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await store.cluster?.stop()
+            throw error
+        }
+        try await store.cluster?.stop()
+        logger.info("huzhud stopped")
+        withExtendedLifetime(lock) {}
+    }
+
+    /// Asks a running daemon to stop as SIGTERM would.
+    public func shutdown() async {
+        stopRequested.withLockedValue { $0 = true }
+        if let serviceGroup = group.withLockedValue({ $0 }) { await serviceGroup.triggerGracefulShutdown() }
+    }
+}
+
+/// The hub proper, as a service: migrate, set up, serve, and on graceful shutdown drain the console.
+struct HubService: Service {
+    let daemon: HuzhuDaemon
+    let store: HubStore
+    let onReady: (@Sendable (DaemonReady) -> Void)?
+
+    func run() async throws {
+        let configuration = daemon.configuration
+        let logger = daemon.logger
+        try await store.migrate(plugins: daemon.plugins, logger: logger)
+        let accounts = StaffAccounts(client: store.client, hasher: PasswordHasher(rounds: configuration.passwordRounds), logger: logger)
+        try await FirstStart.ensureAdmin(accounts, password: configuration.adminPassword, logger: logger)
+        if configuration.demo {
+            try await FirstStart.loadDemoIfEmpty(store.client, logger: logger)
+        }
+
+        var consoleConfiguration = ConsoleConfiguration()
+        consoleConfiguration.host = configuration.console.host
+        consoleConfiguration.port = configuration.console.port
+        consoleConfiguration.unixSocketPath = configuration.consoleSocket
+        consoleConfiguration.defaultLanguage = configuration.language
+        let registry = try CoreCommands.registry(store: store, logger: logger)
+        let console = ConsoleServer(
+            configuration: consoleConfiguration, registry: registry,
+            authenticator: StaffAuthenticator(accounts: accounts, throttle: LoginThrottle()), logger: logger)
+        let address = try await console.start()
+        let port = address.port ?? configuration.console.port
+        logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), store \(store.summary)")
+        onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, store: store.summary))
+
+        // Serve until asked to stop, then let sessions finish the command they are running.
+        try? await gracefulShutdown()
+        logger.info("shutting down: no new connections, finishing running commands")
+        await console.shutdown()
+    }
+}
+
+/// The version shown by `INFO` and the start-up line.
+public enum HuzhuVersion {
+    public static let current = "0.1.0"
+}

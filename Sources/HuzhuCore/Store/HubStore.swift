@@ -1,0 +1,131 @@
+import Foundation
+import HuzhuKit
+import HuzhuSQL
+import HuzhuStore
+import Logging
+import PostgresNIO
+
+/// The hub's store: a PostgresNIO pool, on the embedded cluster or on a server given by URL.
+public final class HubStore: Sendable {
+    /// The connection pool every query goes through. It must be running (`run()`) to serve queries.
+    public let client: PostgresClient
+    /// The embedded cluster, when no database URL was given.
+    public let cluster: EmbeddedCluster?
+    /// For the start-up line: which store this is.
+    public let summary: String
+    /// What starting the embedded cluster did (nil for an external server).
+    public let outcome: EmbeddedCluster.StartOutcome?
+
+    init(client: PostgresClient, cluster: EmbeddedCluster?, summary: String, outcome: EmbeddedCluster.StartOutcome?) {
+        self.client = client
+        self.cluster = cluster
+        self.summary = summary
+        self.outcome = outcome
+    }
+
+    /// Starts the embedded cluster (when no URL is configured) and creates the pool (not yet running).
+    public static func open(_ configuration: HuzhuConfiguration, logger: Logger) async throws -> HubStore {
+        var poolOptions = PostgresClient.Configuration.Options()
+        poolOptions.maximumConnections = 32
+        if let url = configuration.databaseURL {
+            let parsed = try DatabaseURL(url)
+            var clientConfiguration = parsed.configuration
+            clientConfiguration.options = poolOptions
+            return HubStore(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger),
+                            cluster: nil, summary: "PostgreSQL at \(parsed.redacted)", outcome: nil)
+        }
+        let cluster = EmbeddedCluster(
+            options: .init(dataDirectory: configuration.dataDirectory, binDirectory: configuration.pgBinDirectory,
+                           systemUser: configuration.pgUser, syncInitdb: configuration.syncInitdb,
+                           settings: configuration.embeddedSettings),
+            logger: logger)
+        let outcome = try await cluster.start()
+        var clientConfiguration = try await cluster.clientConfiguration()
+        clientConfiguration.options = poolOptions
+        let socket = await cluster.socketPath ?? "?"
+        return HubStore(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger),
+                        cluster: cluster, summary: "embedded PostgreSQL (socket \(socket))", outcome: outcome)
+    }
+
+    /// The migrations of the core and of `plugins`, with the order modules are applied in.
+    public static func migrations(plugins: [any HuzhuPlugin.Type]) -> (migrations: [Migration], order: [String]) {
+        var migrations: [Migration] = []
+        var order = ["core"]
+        for file in SQLCatalog.files(of: "core") {
+            if let source = MigrationSource(fileName: file.fileName, sql: file.sql) { migrations.append(Migration(module: "core", source: source)) }
+        }
+        for plugin in plugins {
+            let id = plugin.identity.id
+            order.append(id)
+            for file in SQLCatalog.files(of: id) {
+                if let source = MigrationSource(fileName: file.fileName, sql: file.sql) { migrations.append(Migration(module: id, source: source)) }
+            }
+            migrations += plugin.identity.migrations.map { Migration(module: id, source: $0) }
+        }
+        return (migrations, order)
+    }
+
+    /// Applies pending migrations of the core and `plugins`.
+    @discardableResult
+    public func migrate(plugins: [any HuzhuPlugin.Type], logger: Logger) async throws -> [Migration] {
+        let (migrations, order) = Self.migrations(plugins: plugins)
+        return try await Migrator(client: client, logger: logger).migrate(migrations, moduleOrder: order)
+    }
+
+    /// Runs `body` with the pool running, then stops the pool; for one-shot commands (`migrate`, `user add`).
+    /// The embedded cluster is stopped afterwards only if this call started it and no daemon runs on the folder.
+    public static func withStore<T: Sendable>(
+        _ configuration: HuzhuConfiguration, logger: Logger, _ body: @Sendable (HubStore) async throws -> T
+    ) async throws -> T {
+        let store = try await open(configuration, logger: logger)
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await store.client.run() }
+            defer { group.cancelAll() }
+            do { return .success(try await body(store)) } catch { return .failure(error) }
+        }
+        if let cluster = store.cluster, store.outcome.map({ if case .adopted = $0 { false } else { true } }) ?? false,
+            !DataDirectoryLock.isHeld(configuration.dataDirectory)
+        {
+            try? await cluster.stop()
+        }
+        return try result.get()
+    }
+}
+
+/// An exclusive lock on the data folder held by a running daemon, so that two daemons never share one.
+public final class DataDirectoryLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock or fails, naming the pid that holds it.
+    public init(dataDirectory: String) throws {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let path = dataDirectory + "/huzhud.lock"
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw HuzhuError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingSpaces() ?? "?"
+            close(descriptor)
+            throw HuzhuError(.conflict, "another huzhud (pid \(holder)) is running with the data folder \(dataDirectory): stop it first, or use another --data-dir")
+        }
+        ftruncate(descriptor, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+    }
+
+    /// Whether a daemon holds the lock on `dataDirectory` right now.
+    public static func isHeld(_ dataDirectory: String) -> Bool {
+        let fd = open(dataDirectory + "/huzhud.lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

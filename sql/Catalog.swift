@@ -1,0 +1,32 @@
+/// The SQL migrations shipped in the binary, by module (`core`, then one folder per plugin id).
+///
+/// SwiftPM embeds each file as a byte array named after the file (a leading digit becomes `_`:
+/// `0001_directory.sql` is `_001_directory_sql`); list every file here once.
+/// `SQLCatalogTests` fails when this list and the folders on disk disagree.
+public enum SQLCatalog {
+    /// One embedded migration file.
+    public struct File: Sendable {
+        /// The folder it lives in: `core` or a plugin id.
+        public let module: String
+        /// The file name, `NNNN_name.sql`.
+        public let fileName: String
+        /// The file's text.
+        public let sql: String
+
+        init(_ module: String, _ fileName: String, _ bytes: [UInt8]) {
+            self.module = module
+            self.fileName = fileName
+            self.sql = String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Every migration file, in no particular order (the migrator sorts by number).
+    public static let files: [File] = [
+        File("core", "0001_directory.sql", PackageResources._001_directory_sql),
+    ]
+
+    /// The files of one module.
+    public static func files(of module: String) -> [File] {
+        files.filter { $0.module == module }
+    }
+}
