@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "HuzhuConfigTests", dependencies: ["HuzhuConfig", "HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuzhuStoreTests",
-            dependencies: ["HuzhuStore", "HuzhuSQL", "HuzhuTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["HuzhuStore", "HuzhuSQL", "HuzhuTesting", "HuzhuKit", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -127,7 +127,7 @@ public actor EmbeddedCluster {
     /// Stops the cluster (fast shutdown: running transactions are rolled back, data is safe).
     public func stop() async throws {
         guard let layout else { return }
-        guard try runningPostmaster(layout) != nil else { return }
+        guard let pid = try runningPostmaster(layout) else { return }
         let binaries = try PostgresBinaries.locate(explicitDirectory: options.binDirectory, searchPath: options.searchPath)
         let result = try await ProcessRunner.run(
             binaries.pgCtl, ["stop", "-w", "-t", "60", "-s", "-m", "fast", "-D", layout.pgdata],
@@ -135,7 +135,40 @@ public actor EmbeddedCluster {
         guard result.status == 0 else {
             throw HuzhuError(.internal, "PostgreSQL did not stop: \(result.output.trimmingWhitespace())")
         }
+        // pg_ctl returns once the pid file is gone; the process itself exits a moment later.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while Self.isAlive(pid), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         logger.debug("embedded PostgreSQL stopped", metadata: ["pgdata": "\(layout.pgdata)"])
+    }
+
+    /// Stops a cluster on this folder that some earlier process left running, without starting anything.
+    public func stopIfRunning() async throws {
+        runAs = try Self.clusterUser(options.systemUser)
+        let home = Self.home(of: options.dataDirectory)
+        guard FileManager.default.fileExists(atPath: home + "/data/PG_VERSION") else { return }
+        layout = Layout(home: home, socketDirectory: home + "/run")
+        try await stop()
+    }
+
+    /// Stops the cluster of `dataDirectory` from a context that cannot await (an `atexit` handler).
+    public nonisolated static func stopBlocking(dataDirectory: String) {
+        let pgdata = home(of: dataDirectory) + "/data"
+        guard FileManager.default.fileExists(atPath: pgdata + "/postmaster.pid"),
+              let binaries = try? PostgresBinaries.locate()
+        else { return }
+        var command = [binaries.pgCtl, "stop", "-w", "-s", "-m", "fast", "-D", pgdata]
+        if geteuid() == 0, let user = SystemUser.named("postgres") {
+            command = [user.setprivPath, "--reuid=\(user.uid)", "--regid=\(user.gid)", "--init-groups", "--"] + command
+        }
+        _ = ProcessRunner.runBlocking(command)
+    }
+
+    /// `<data-dir>/pg`, or the folder it links to.
+    static func home(of dataDirectory: String) -> String {
+        let link = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/pg"
+        return (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? link
     }
 
     /// The pid of a live postmaster serving this cluster, removing a stale `postmaster.pid` on the way.
@@ -163,7 +196,7 @@ public actor EmbeddedCluster {
         let dataDirectory = URL(fileURLWithPath: options.dataDirectory).standardizedFileURL.path
         try fm.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let link = dataDirectory + "/pg"
-        var home = (try? fm.destinationOfSymbolicLink(atPath: link)) ?? link
+        var home = Self.home(of: dataDirectory)
 
         if let runAs {
             chmod(dataDirectory, 0o711)  // the cluster user must pass through, not list
@@ -234,13 +267,21 @@ public actor EmbeddedCluster {
         let pidFile = layout.pgdata + "/postmaster.pid"
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return nil }
         if let first = text.split(separator: "\n").first, let pid = Int32(String(first).trimmingWhitespace()), pid > 0,
-            kill(pid, 0) == 0 || errno == EPERM, Self.isPostgres(pid)
+            Self.isAlive(pid), Self.isPostgres(pid)
         {
             return pid
         }
         logger.warning("removing a stale postmaster.pid left by a crash", metadata: ["file": "\(pidFile)"])
         try FileManager.default.removeItem(atPath: pidFile)
         return nil
+    }
+
+    /// True while the process exists and is not a zombie waiting to be reaped.
+    public static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let nameEnd = text.lastIndex(of: ")") else { return true }
+        return String(text[text.index(after: nameEnd)...]).trimmingWhitespace().first != "Z"
     }
 
     private static func isPostgres(_ pid: Int32) -> Bool {
