@@ -1,5 +1,6 @@
 import Foundation
 import HuzhuKit
+import HuzhuStore
 import Logging
 import PostgresNIO
 
@@ -32,14 +33,8 @@ extension DemoCounty {
     public static func load(into client: PostgresClient, logger: Logger) async throws -> DemoSummary {
         let start = ContinuousClock.now
         let data = generate()
-        do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await DemoLoad(connection: connection, logger: logger, data: data).run()
-            }
-        } catch let error as PostgresTransactionError {
-            // withTransaction wraps what the closure threw; the caller should see the refusal itself.
-            if let refusal = error.closureError as? HuzhuError { throw refusal }
-            throw error
+        try await client.writeTransaction(logger: logger) { connection in
+            try await DemoLoad(connection: connection, logger: logger, data: data).run()
         }
         let elapsed = start.duration(to: .now)
         let summary = DemoSummary(

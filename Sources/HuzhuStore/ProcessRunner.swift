@@ -55,6 +55,7 @@ enum ProcessRunner {
     }
 
     private static func spawn(_ argv: [String], outputDescriptor: Int32) throws -> pid_t {
+        closeOnExecEverything(except: outputDescriptor)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -73,6 +74,17 @@ enum ProcessRunner {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot run \(argv[0]): \(String(cString: strerror(result)))"])
         }
         return pid
+    }
+
+    /// Marks every descriptor above 2 close-on-exec, so that no child (least of all the postmaster that
+    /// `pg_ctl` leaves running) keeps a socket or pipe of ours open after we close it.
+    static func closeOnExecEverything(except keep: Int32) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for entry in entries {
+            guard let fd = Int32(entry), fd > 2, fd != keep else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// A temporary file the child writes to, read back and removed afterwards.

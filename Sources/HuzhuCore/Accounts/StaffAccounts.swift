@@ -1,5 +1,6 @@
 import HuzhuKit
 import Logging
+import HuzhuStore
 import NIOPosix
 import PostgresNIO
 
@@ -32,7 +33,7 @@ public struct StaffAccounts: Sendable {
         guard !roles.isEmpty else { throw HuzhuError(.invalid, "give at least one role: --role staff", zh: "至少指定一个角色") }
         let hash = try await NIOThreadPool.singleton.runIfActive { [hasher] in try hasher.hash(password) }
         let roleNames = Array(Set(roles)).sorted().map(\.rawValue)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.writeTransaction(logger: logger) { connection in
             let villageIDs = try await VillageLookup.resolve(villages, on: connection, logger: logger)
             let rows = try await connection.query(
                 """
@@ -58,7 +59,7 @@ public struct StaffAccounts: Sendable {
     public func setPassword(username: String, password: String, actor: Actor) async throws {
         try Self.checkPassword(password)
         let hash = try await NIOThreadPool.singleton.runIfActive { [hasher] in try hasher.hash(password) }
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.writeTransaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "UPDATE staff_account SET password_hash = \(hash), updated_at = now() WHERE username = \(username) RETURNING id",
                 logger: logger)

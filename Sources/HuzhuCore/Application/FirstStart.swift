@@ -1,3 +1,4 @@
+import Foundation
 import HuzhuDemo
 import HuzhuKit
 import Logging
@@ -16,13 +17,15 @@ enum FirstStart {
             return  // another process created it at the same moment
         }
         if password == nil {
-            print("""
+            // Written straight to the descriptor: print() is block-buffered when stdout is redirected.
+            FileHandle.standardOutput.write(Data("""
                 ┌──────────────────────────────────────────────────────────────┐
                   First start: created the console account 'admin'.
                   Password (shown only this once): \(chosen)
                   Change it with: huzhud user passwd admin --password-stdin
                 └──────────────────────────────────────────────────────────────┘
-                """)
+
+                """.utf8))
         } else {
             logger.notice("created the console account 'admin' with the password from HUZHU_ADMIN_PASSWORD")
         }

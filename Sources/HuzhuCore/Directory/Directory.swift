@@ -82,7 +82,7 @@ public struct Directory: Sendable {
         guard kind == "town" || kind == "township" else {
             throw HuzhuError(.invalid, "a township's kind is town or township", zh: "乡镇类型应为 town（镇）或 township（乡）")
         }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.writeTransaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "INSERT INTO township (name, kind) VALUES (\(name), \(kind)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
             if let id = try await rows.decode(Int.self).first(where: { _ in true }) {
@@ -248,27 +248,9 @@ public struct Directory: Sendable {
         return out + "%"
     }
 
-    /// Runs a write transaction, turning constraint violations into CONFLICT/INVALID errors people can act on.
-    func write<T: Sendable>(conflict: String, _ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as HuzhuError {
-            throw error
-        } catch {
-            throw StoreErrors.translate(error, conflict: conflict)
-        }
-    }
-}
-
-/// Maps PostgreSQL errors to the console's error codes.
-public enum StoreErrors {
-    public static func translate(_ error: any Error, conflict: String) -> any Error {
-        switch PostgresErrorText.sqlState(error) {
-        case "23505", "23P01": return HuzhuError(.conflict, conflict)
-        case "23503": return HuzhuError(.notFound, "a referenced record does not exist: \(PostgresErrorText.describe(error))")
-        case "23514", "22001", "22P02": return HuzhuError(.invalid, "the value was refused: \(PostgresErrorText.describe(error))")
-        default: return error
-        }
+    /// Runs a write transaction; constraint violations come out as CONFLICT/INVALID/NOT_FOUND.
+    func write<T: Sendable>(conflict: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.writeTransaction(logger: logger, conflict: conflict, body)
     }
 }
 
