@@ -27,12 +27,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // The plugin SDK: everything a plugin may see, and nothing else.
         .target(
             name: "HuzhuKit",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The in-process message bus: typed topics, wildcard subscribers, bounded mailboxes, stats.
+        .target(
+            name: "HuzhuBus",
+            dependencies: [
+                "HuzhuKit",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -85,7 +98,7 @@ let package = Package(
         .target(
             name: "HuzhuCore",
             dependencies: [
-                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig",
+                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig", "HuzhuBus",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,4 +9,8 @@ public struct CulturePlugin: HuzhuPlugin {
     )
 
     public init() {}
+
+    public func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        // Records, commands and SMS intents arrive with the association's own issue.
+    }
 }

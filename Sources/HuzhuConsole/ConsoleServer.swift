@@ -68,7 +68,7 @@ public final class ConsoleServer: Sendable {
         ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             // `printf 'AUTH …\nPING\n' | nc` closes its side after sending: answer everything, then close.
             .childChannelOption(.allowRemoteHalfClosure, value: true)

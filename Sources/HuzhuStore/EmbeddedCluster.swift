@@ -90,7 +90,7 @@ public actor EmbeddedCluster {
     @discardableResult
     public func start() async throws -> StartOutcome {
         let binaries = try PostgresBinaries.locate(explicitDirectory: options.binDirectory, searchPath: options.searchPath)
-        runAs = try Self.clusterUser(options.systemUser)
+        runAs = try Self.clusterUser(options.systemUser, existingCluster: Self.home(of: options.dataDirectory) + "/data")
         let layout = try prepareFolders()
         self.layout = layout
 
@@ -145,8 +145,8 @@ public actor EmbeddedCluster {
 
     /// Stops a cluster on this folder that some earlier process left running, without starting anything.
     public func stopIfRunning() async throws {
-        runAs = try Self.clusterUser(options.systemUser)
         let home = Self.home(of: options.dataDirectory)
+        runAs = try Self.clusterUser(options.systemUser, existingCluster: home + "/data")
         guard FileManager.default.fileExists(atPath: home + "/data/PG_VERSION") else { return }
         layout = Layout(home: home, socketDirectory: home + "/run")
         try await stop()
@@ -159,8 +159,8 @@ public actor EmbeddedCluster {
               let binaries = try? PostgresBinaries.locate()
         else { return }
         var command = [binaries.pgCtl, "stop", "-w", "-s", "-m", "fast", "-D", pgdata]
-        if geteuid() == 0, let user = SystemUser.named("postgres") {
-            command = [user.setprivPath, "--reuid=\(user.uid)", "--regid=\(user.gid)", "--init-groups", "--"] + command
+        if let user = try? clusterUser("postgres", existingCluster: pgdata) {
+            command = user.commandPrefix + command
         }
         _ = ProcessRunner.runBlocking(command)
     }
@@ -179,8 +179,14 @@ public actor EmbeddedCluster {
 
     // MARK: - Steps
 
-    private static func clusterUser(_ name: String) throws -> SystemUser? {
+    /// The user to run the cluster as: nobody else when not root; as root, the owner of an existing cluster
+    /// (so `sudo huzhud user list` never takes a cluster away from the account the daemon runs as), else `name`.
+    private static func clusterUser(_ name: String, existingCluster pgdata: String) throws -> SystemUser? {
         guard geteuid() == 0 else { return nil }
+        var info = stat()
+        if stat(pgdata, &info) == 0, info.st_uid != 0 {
+            return SystemUser.owning(uid: info.st_uid, gid: info.st_gid)
+        }
         guard let user = SystemUser.named(name) else {
             throw HuzhuError(
                 .unavailable,
@@ -266,10 +272,14 @@ public actor EmbeddedCluster {
     private func runningPostmaster(_ layout: Layout) throws -> Int32? {
         let pidFile = layout.pgdata + "/postmaster.pid"
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return nil }
-        if let first = text.split(separator: "\n").first, let pid = Int32(String(first).trimmingWhitespace()), pid > 0,
-            Self.isAlive(pid), Self.isPostgres(pid)
-        {
-            return pid
+        if let first = text.split(separator: "\n").first, let pid = Int32(String(first).trimmingWhitespace()), pid > 0 {
+            if Self.isAlive(pid), Self.isPostgres(pid) { return pid }
+            // A server in another pid namespace (a second container on the same volume), or a system
+            // without /proc: the socket answering is the proof that must keep us from removing the file.
+            if Self.socketAnswers(layout.socketPath) {
+                logger.warning("postmaster.pid names pid \(pid), which is not visible here, but the cluster's socket answers: reusing that server")
+                return pid
+            }
         }
         logger.warning("removing a stale postmaster.pid left by a crash", metadata: ["file": "\(pidFile)"])
         try FileManager.default.removeItem(atPath: pidFile)
@@ -282,6 +292,25 @@ public actor EmbeddedCluster {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let nameEnd = text.lastIndex(of: ")") else { return true }
         return String(text[text.index(after: nameEnd)...]).trimmingWhitespace().first != "Z"
+    }
+
+    /// Whether a server accepts connections on the Unix socket at `path`.
+    static func socketAnswers(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return result == 0
     }
 
     private static func isPostgres(_ pid: Int32) -> Bool {

@@ -81,7 +81,13 @@ public struct Migrator: Sendable {
 
     /// The state of every migration known to this build or recorded in the database.
     public func status(_ migrations: [Migration]) async throws -> [MigrationStatus] {
-        let applied = try await client.withConnection { try await self.prepareAndRead($0) }
+        // Read-only: a database never migrated has no table yet, and asking must not create it.
+        let applied = try await client.withConnection { connection in
+            let rows = try await connection.query("SELECT to_regclass('huzhu_migration') IS NOT NULL", logger: logger)
+            var exists = false
+            for try await value in rows.decode(Bool.self) { exists = value }
+            return exists ? try await self.prepareAndRead(connection) : [:]
+        }
         var result: [MigrationStatus] = []
         var seen = Set<String>()
         for migration in migrations.sorted(by: { ($0.module, $0.version) < ($1.module, $1.version) }) {

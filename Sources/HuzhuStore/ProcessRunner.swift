@@ -19,9 +19,7 @@ enum ProcessRunner {
         _ executable: String, _ arguments: [String], asUser user: SystemUser? = nil, workingDirectory: String? = nil
     ) async throws -> Result {
         var command = [executable] + arguments
-        if let user {
-            command = [user.setprivPath, "--reuid=\(user.uid)", "--regid=\(user.gid)", "--init-groups", "--"] + command
-        }
+        if let user { command = user.commandPrefix + command }
         if let workingDirectory {
             // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift; env(1) changes folder instead.
             command = ["/usr/bin/env", "--chdir=\(workingDirectory)"] + command
@@ -119,7 +117,22 @@ struct SystemUser: Sendable {
     /// Looks a user up in the system's user database.
     static func named(_ name: String) -> SystemUser? {
         guard let entry = getpwnam(name) else { return nil }
-        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        return SystemUser(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, setprivPath: setpriv ?? "setpriv")
+        return SystemUser(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, setprivPath: setprivPath)
+    }
+
+    /// The user owning a file, named if the user database knows the uid.
+    static func owning(uid: UInt32, gid: UInt32) -> SystemUser {
+        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(uid)"
+        return SystemUser(name: name, uid: uid, gid: gid, setprivPath: setprivPath)
+    }
+
+    private static var setprivPath: String {
+        ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "setpriv"
+    }
+
+    /// `setpriv` switching to this user (with its groups when it has a name, none otherwise).
+    var commandPrefix: [String] {
+        let groups = getpwuid(uid) != nil ? "--init-groups" : "--clear-groups"
+        return [setprivPath, "--reuid=\(uid)", "--regid=\(gid)", groups, "--"]
     }
 }

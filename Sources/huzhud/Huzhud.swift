@@ -10,6 +10,11 @@ import Logging
 /// The plugins compiled into this daemon: the one place they are listed.
 let builtInPlugins: [any HuzhuPlugin.Type] = [LabourPlugin.self, CulturePlugin.self, MarketPlugin.self]
 
+/// The compiled-in plugins less those the configuration disables.
+func enabledPlugins(_ configuration: HuzhuConfiguration) -> [any HuzhuPlugin.Type] {
+    builtInPlugins.filter { !configuration.disabledPlugins.contains($0.identity.id) }
+}
+
 @main
 struct Huzhud: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -105,9 +110,9 @@ extension Huzhud {
             try await CLIErrors.reporting {
                 try await HubStore.withStore(configuration, logger: logger) { hub in
                     if status {
-                        for line in try await HubCommands.migrationStatus(hub, plugins: builtInPlugins, logger: logger) { print(line) }
+                        for line in try await HubCommands.migrationStatus(hub, plugins: enabledPlugins(configuration), logger: logger) { print(line) }
                     } else {
-                        let applied = try await HubCommands.migrate(hub, plugins: builtInPlugins, logger: logger)
+                        let applied = try await HubCommands.migrate(hub, plugins: enabledPlugins(configuration), logger: logger)
                         print(applied.isEmpty ? "nothing to apply: the database is up to date" : applied.map { "applied \($0)" }.joined(separator: "\n"))
                     }
                 }
@@ -125,7 +130,7 @@ extension Huzhud {
                 let logger = store.logger(configuration)
                 try await CLIErrors.reporting {
                     try await HubStore.withStore(configuration, logger: logger) { hub in
-                        try await hub.migrate(plugins: builtInPlugins, logger: logger)
+                        try await hub.migrate(plugins: enabledPlugins(configuration), logger: logger)
                         print(try await HubCommands.loadDemo(hub, logger: logger))
                     }
                 }

@@ -27,7 +27,7 @@ extension Huzhud {
                 let (name, village) = (self.name, self.village)
                 try await CLIErrors.reporting {
                     try await HubStore.withStore(configuration, logger: logger) { hub in
-                        try await hub.migrate(plugins: builtInPlugins, logger: logger)
+                        try await hub.migrate(plugins: enabledPlugins(configuration), logger: logger)
                         let id = try await HubCommands.accounts(hub, configuration, logger).add(
                             username: name, roles: roles, villages: village, password: password, actor: .cli)
                         print("created account \(name) (id \(id))")
@@ -49,7 +49,7 @@ extension Huzhud {
                 let name = self.name
                 try await CLIErrors.reporting {
                     try await HubStore.withStore(configuration, logger: logger) { hub in
-                        try await hub.migrate(plugins: builtInPlugins, logger: logger)
+                        try await hub.migrate(plugins: enabledPlugins(configuration), logger: logger)
                         try await HubCommands.accounts(hub, configuration, logger).setPassword(username: name, password: password, actor: .cli)
                         print("password changed for \(name)")
                     }
@@ -66,7 +66,7 @@ extension Huzhud {
                 let logger = store.logger(configuration)
                 try await CLIErrors.reporting {
                     try await HubStore.withStore(configuration, logger: logger) { hub in
-                        try await hub.migrate(plugins: builtInPlugins, logger: logger)
+                        try await hub.migrate(plugins: enabledPlugins(configuration), logger: logger)
                         for account in try await HubCommands.accounts(hub, configuration, logger).list() {
                             let villages = account.villages.isEmpty ? "all" : account.villages.map(String.init).joined(separator: ",")
                             print("\(account.username)\troles=\(account.roles.map(\.rawValue).joined(separator: ","))\tvillages=\(villages)\(account.disabled ? "\tdisabled" : "")")

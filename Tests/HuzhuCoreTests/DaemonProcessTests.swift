@@ -90,6 +90,31 @@ import Testing
         #expect(postmasterPID(data) == nil)
     }
 
+    /// As a normal user (the Docker image's and the systemd unit's way): the cluster runs as that user
+    /// and the console accepts connections. Needs root to switch user; as a normal user it is that case.
+    @Test func runsAsAnUnprivilegedUser() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var prefix: [String] = []
+        if geteuid() == 0 {
+            let nobody = try #require(getpwnam("nobody"))
+            chown(root, nobody.pointee.pw_uid, nobody.pointee.pw_gid)
+            prefix = ["/usr/bin/setpriv", "--reuid=\(nobody.pointee.pw_uid)", "--regid=\(nobody.pointee.pw_gid)", "--clear-groups", "--"]
+        }
+        let daemon = try ChildProcess(prefix.first ?? huzhud, Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [huzhud])
+                                      + ["run", "--data-dir", root + "/data", "--console", "127.0.0.1:0"], environment: environment)
+        var transcript: [String] = []
+        let line = await daemon.waitForLine(containing: "listening: console", transcript: &transcript)
+        let ready = try #require(line, "huzhud did not start:\n\(transcript.joined(separator: "\n"))")
+        let port = try #require(ready.split(separator: "console 127.0.0.1:").last?.split(separator: ",").first.flatMap { Int($0) })
+        let console = try await ConsoleClient.connect(port: port)
+        #expect(try await console.send("PING") == "+PONG")
+        #expect(try await console.send("AUTH admin admin-process-test").hasPrefix("+OK"))
+        daemon.signal(SIGTERM)
+        _ = await daemon.remainingOutput()
+        #expect(await daemon.exitStatus() == 0)
+    }
+
     @Test func missingPostgresProgramsGiveOneClearError() async throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(atPath: root) }

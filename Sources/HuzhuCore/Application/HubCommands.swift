@@ -6,7 +6,12 @@ import Logging
 
 extension Actor {
     /// A command-line tool run by an operating-system user.
-    public static var cli: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "root")") }
+    public static var cli: Actor {
+        // The effective user, from the user database: USER may be unset (containers) or stale (su).
+        let name = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(geteuid())"
+        let sudo = ProcessInfo.processInfo.environment["SUDO_USER"].map { " (sudo by \($0))" } ?? ""
+        return Actor("cli:\(name)\(sudo)")
+    }
 }
 
 /// The work behind `huzhud`'s one-shot subcommands, kept here so tests can call it too.

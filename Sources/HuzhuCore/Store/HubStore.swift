@@ -98,7 +98,7 @@ public final class DataDirectoryLock: Sendable {
 
     /// Takes the lock or fails, naming the pid that holds it.
     public init(dataDirectory: String) throws {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = dataDirectory + "/huzhud.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HuzhuError(.unavailable, "cannot open \(path): \(String(cString: strerror(errno)))") }

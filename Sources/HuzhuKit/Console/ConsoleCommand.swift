@@ -78,6 +78,25 @@ public struct ConsoleRequest: Sendable {
         self.caller = caller
         self.language = language
     }
+
+    /// The villages the caller may touch; empty means all. Pass it to every store query.
+    public var scope: [Int] {
+        guard let caller, caller.isScoped else { return [] }
+        return caller.villages
+    }
+
+    /// The actor for writes: the logged-in account, acting for the member named by `on_behalf=<id>` if given.
+    public func actor() throws(HuzhuError) -> Actor {
+        let name = caller.map { "staff:\($0.username)" } ?? "anonymous"
+        guard let text = arguments["on_behalf"] else { return Actor(name) }
+        guard let member = Int64(text), member > 0 else {
+            throw HuzhuError(.syntax, "on_behalf takes a member id, e.g. on_behalf=42", zh: "on_behalf 应为成员编号，如 on_behalf=42")
+        }
+        return Actor(name, onBehalfOf: member)
+    }
+
+    /// The text in the session's language.
+    public func text(_ text: LocalizedText) -> String { text.text(in: language) }
 }
 
 /// Positional and `key=value` arguments.
@@ -93,6 +112,21 @@ public struct ConsoleArguments: Sendable, Equatable {
     /// The value of a named argument (keys are case-insensitive).
     public subscript(key: String) -> String? {
         named.last { $0.0.lowercased() == key.lowercased() }?.1
+    }
+
+    /// The positional argument at `index`, or a SYNTAX error quoting the command's usage.
+    public func required(_ index: Int, usage: String) throws(HuzhuError) -> String {
+        guard index < positional.count else {
+            throw HuzhuError(.syntax, "missing argument: usage: \(usage)", zh: "缺少参数。用法：\(usage)")
+        }
+        return positional[index]
+    }
+
+    /// Refuses named arguments not in `allowed` (typos should not be ignored silently).
+    public func only(_ allowed: Set<String>, usage: String) throws(HuzhuError) {
+        if let unknown = named.first(where: { !allowed.contains($0.0.lowercased()) }) {
+            throw HuzhuError(.syntax, "unknown argument \(unknown.0)=: usage: \(usage)", zh: "不认识的参数 \(unknown.0)=。用法：\(usage)")
+        }
     }
 
     public static func == (lhs: ConsoleArguments, rhs: ConsoleArguments) -> Bool {

@@ -2,11 +2,26 @@
 ///
 /// Named `HuzhuPlugin` so it cannot be confused with SwiftPM's package plugins. Plugins are compiled
 /// into `huzhud` and listed in one place there; they import `HuzhuKit` and nothing else of the hub.
+///
+/// The hub calls, in order: `init()`, `register(_:context:)` (declare commands, SMS intents, bus
+/// subscriptions, periodic jobs), `start(_:)` (background work; throwing declines the plugin and every
+/// plugin that requires it, and the hub keeps running), and `stop(_:)` at shutdown.
 public protocol HuzhuPlugin: Sendable {
     /// Who the plugin is and what it needs.
     static var identity: PluginIdentity { get }
-    /// Creates the plugin; keep it cheap, real work starts when the hub registers it.
+    /// Creates the plugin; keep it cheap.
     init()
+    /// Declares everything the plugin adds. Names and keywords must not clash with other modules'.
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws
+    /// Starts the plugin after the store is migrated. Throw to be declined.
+    func start(_ context: PluginContext) async throws
+    /// Stops background work at shutdown.
+    func stop(_ context: PluginContext) async
+}
+
+extension HuzhuPlugin {
+    public func start(_ context: PluginContext) async throws {}
+    public func stop(_ context: PluginContext) async {}
 }
 
 /// A plugin's identity: a stable id, a version, a one-line summary and the plugins it requires.
@@ -21,16 +36,20 @@ public struct PluginIdentity: Sendable, Equatable {
     public var requires: [String]
     /// Migrations the plugin ships in code, applied after those in the hub's `sql/<id>/` folder.
     public var migrations: [MigrationSource]
+    /// The configuration keys it reads, set in TOML as `[plugins.<id>] key = value` or in the environment
+    /// as `HUZHU_PLUGINS_<ID>_<KEY>`.
+    public var configuration: [ConfigurationKey]
 
     public init(
         id: String, version: String, summary: LocalizedText, requires: [String] = [],
-        migrations: [MigrationSource] = []
+        migrations: [MigrationSource] = [], configuration: [ConfigurationKey] = []
     ) {
         self.id = id
         self.version = version
         self.summary = summary
         self.requires = requires
         self.migrations = migrations
+        self.configuration = configuration
     }
 }
 

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Collects what a plugin adds during `register`. The hub checks names and keywords against every other
+/// module before anything starts.
+public struct PluginRegistrar: Sendable {
+    public private(set) var commands: [ConsoleCommand] = []
+    public private(set) var intents: [SMSIntent] = []
+    public private(set) var subscriptions: [PluginSubscription] = []
+    public private(set) var jobs: [PeriodicJob] = []
+
+    public init() {}
+
+    /// Adds a console command. By convention its first word is the plugin's noun (`LABOUR MATCH`).
+    public mutating func command(_ command: ConsoleCommand) {
+        commands.append(command)
+    }
+
+    /// Adds an SMS intent (its keywords and ASCII aliases must be unused).
+    public mutating func intent(_ intent: SMSIntent) {
+        intents.append(intent)
+    }
+
+    /// Subscribes to bus topics once the plugin has started.
+    public mutating func subscribe(
+        _ pattern: String, capacity: Int = 1024, overflow: OverflowPolicy = .dropNewest,
+        _ handler: @escaping @Sendable (BusEnvelope) async throws -> Void
+    ) {
+        subscriptions.append(PluginSubscription(pattern: pattern, capacity: capacity, overflow: overflow, handler: handler))
+    }
+
+    /// Runs a job on a schedule while the hub runs.
+    public mutating func periodic(_ job: PeriodicJob) {
+        jobs.append(job)
+    }
+}
+
+/// A bus subscription declared at registration.
+public struct PluginSubscription: Sendable {
+    public let pattern: String
+    public let capacity: Int
+    public let overflow: OverflowPolicy
+    public let handler: @Sendable (BusEnvelope) async throws -> Void
+}
+
+/// Work that runs on a schedule (reminders, expiring offers, price alerts).
+public struct PeriodicJob: Sendable {
+    public enum Schedule: Sendable, Equatable {
+        /// Every interval, the first run one interval after start.
+        case every(Duration)
+        /// Once a day at this local time in the hub's time zone.
+        case daily(hour: Int, minute: Int)
+    }
+
+    public let name: String
+    public let schedule: Schedule
+    /// Runs the job; `now` is the scheduled time. A throw is logged and counted; the schedule goes on.
+    public let run: @Sendable (_ now: Date) async throws -> Void
+
+    public init(_ name: String, schedule: Schedule, run: @escaping @Sendable (_ now: Date) async throws -> Void) {
+        self.name = name
+        self.schedule = schedule
+        self.run = run
+    }
+
+    /// The first scheduled time after `date`.
+    public func nextRun(after date: Date, timeZone: TimeZone) -> Date {
+        switch schedule {
+        case .every(let interval):
+            let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+            return date.addingTimeInterval(max(seconds, 0.001))
+        case .daily(let hour, let minute):
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let components = DateComponents(hour: hour, minute: minute, second: 0)
+            return calendar.nextDate(after: date, matching: components, matchingPolicy: .nextTime) ?? date.addingTimeInterval(86_400)
+        }
+    }
+}
