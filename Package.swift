@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "HuzhuTesting",
             dependencies: [
-                "HuzhuCore", "HuzhuStore", "HuzhuKit",
+                "HuzhuCore", "HuzhuStore", "HuzhuKit", "HuzhuBus",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "HuzhuCoreTests",
             dependencies: [
-                "HuzhuCore", "HuzhuTesting", "HuzhuKit", "HuzhuDemo", "huzhud",
+                "HuzhuCore", "HuzhuTesting", "HuzhuKit", "HuzhuDemo", "HuzhuBus", "HuzhuConsole", "huzhud",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -23,6 +23,7 @@ public enum SQLCatalog {
     /// Every migration file, in no particular order (the migrator sorts by number).
     public static let files: [File] = [
         File("core", "0001_directory.sql", PackageResources._001_directory_sql),
+        File("core", "0002_bus_outbox.sql", PackageResources._002_bus_outbox_sql),
     ]
 
     /// The files of one module.

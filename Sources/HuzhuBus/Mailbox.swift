@@ -65,69 +65,72 @@ final class Mailbox: Sendable {
         waiter?.resume()
     }
 
+    /// Queues a batch from one publisher under one lock.
+    func deliver<S: Sequence>(batch: S) where S.Element == BusEnvelope {
+        let waiter: UnsafeContinuation<Void, Never>? = state.withLock { state in
+            guard !state.closed else { return nil }
+            for envelope in batch {
+                if state.queue.count >= capacity {
+                    state.dropped += 1
+                    if overflow == .dropNewest { continue }
+                    state.queue.removeFirst()
+                }
+                state.queue.append(Entry(envelope: envelope, ticket: nil))
+            }
+            state.maximumDepth = max(state.maximumDepth, state.queue.count)
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
     /// The consumer loop; returns when the mailbox is closed and empty.
     func run() async {
         var batch = Deque<Entry>()
         while true {
-            let more: Bool = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-                // Either take the queued messages now or park until a publisher wakes us.
-                let outcome: Bool? = state.withLock { state in
-                    if !state.queue.isEmpty {
-                        swap(&state.queue, &batch)
-                        return true
+            let step: Step = state.withLock { state in
+                if !state.queue.isEmpty {
+                    swap(&state.queue, &batch)
+                    return .work
+                }
+                return state.closed ? .closed : .wait
+            }
+            switch step {
+            case .closed:
+                return
+            case .wait:
+                // Park until a publisher (or close) resumes us; then look again.
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                    let ready: Bool = state.withLock { state in
+                        if !state.queue.isEmpty || state.closed { return true }
+                        state.waiter = continuation
+                        return false
                     }
-                    if state.closed { return false }
-                    return nil
+                    if ready { continuation.resume() }
                 }
-                if let outcome {
-                    continuation.resume(returning: outcome)
-                } else {
-                    waitForWork(continuation)
+            case .work:
+                var failures = 0
+                for entry in batch {
+                    do {
+                        try await handler(entry.envelope)
+                    } catch {
+                        failures += 1
+                        logger.error("bus subscriber \(name) failed on \(entry.envelope.topic) #\(entry.envelope.id): \(String(reflecting: error))")
+                    }
+                    entry.ticket?.settle()
                 }
-            }
-            guard more else { return }
-            if batch.isEmpty { continue }
-            var failures = 0
-            for entry in batch {
-                do {
-                    try await handler(entry.envelope)
-                } catch {
-                    failures += 1
-                    logger.error("bus subscriber \(name) failed on \(entry.envelope.topic) #\(entry.envelope.id): \(String(reflecting: error))")
+                let handled = batch.count
+                batch.removeAll(keepingCapacity: true)
+                state.withLock { state in
+                    state.delivered += handled
+                    state.failed += failures
                 }
-                entry.ticket?.settle()
-            }
-            let handled = batch.count
-            batch.removeAll(keepingCapacity: true)
-            state.withLock { state in
-                state.delivered += handled
-                state.failed += failures
             }
         }
     }
 
-    private func waitForWork(_ outer: UnsafeContinuation<Bool, Never>) {
-        // Registers as the waiter; a publisher (or close) resumes it, then the loop looks again.
-        let registered: Bool = state.withLock { state in
-            if !state.queue.isEmpty || state.closed { return false }
-            return true
-        }
-        if !registered {
-            outer.resume(returning: true)
-            return
-        }
-        Task.detached { [self] in
-            await withUnsafeContinuation { (inner: UnsafeContinuation<Void, Never>) in
-                let immediate: Bool = state.withLock { state in
-                    if !state.queue.isEmpty || state.closed { return true }
-                    state.waiter = inner
-                    return false
-                }
-                if immediate { inner.resume() }
-            }
-            outer.resume(returning: true)
-        }
-    }
+    private enum Step { case work, wait, closed }
 
     /// Stops accepting messages; the consumer finishes what is queued and ends.
     func close() {

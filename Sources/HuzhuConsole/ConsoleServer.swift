@@ -12,6 +12,8 @@ public final class ConsoleServer: Sendable {
     public let configuration: ConsoleConfiguration
     let registry: ConsoleRegistry
     let authenticator: any ConsoleAuthenticator
+    /// The bus `BUS TAIL` subscribes to, if any.
+    let bus: (any MessageBus)?
     let logger: Logger
     let group: any EventLoopGroup
     let state = NIOLockedValueBox(State())
@@ -27,11 +29,12 @@ public final class ConsoleServer: Sendable {
 
     public init(
         configuration: ConsoleConfiguration, registry: ConsoleRegistry, authenticator: any ConsoleAuthenticator,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        bus: (any MessageBus)? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         self.configuration = configuration
         self.registry = registry
         self.authenticator = authenticator
+        self.bus = bus
         self.group = group
         self.logger = logger
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value with ordered object keys, written compactly on one line.
 ///
 /// Console answers in JSON mode, bus events and SMS parses are all JSON; keys keep the order they were
@@ -102,5 +104,36 @@ public enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressi
         case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: false
         }
+    }
+}
+
+extension JSONValue: Decodable {
+    /// Parses JSON text (object key order is not kept: JSON objects are unordered).
+    public init(parsing text: String) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            var values: [JSONValue] = []
+            while !array.isAtEnd { values.append(try array.decode(JSONValue.self)) }
+            self = .array(values)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            self = .object(try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() { self = .null }
+            else if let value = try? single.decode(Bool.self) { self = .bool(value) }
+            else if let value = try? single.decode(Int.self) { self = .int(value) }
+            else if let value = try? single.decode(Double.self) { self = .double(value) }
+            else { self = .string(try single.decode(String.self)) }
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

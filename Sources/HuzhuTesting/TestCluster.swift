@@ -1,4 +1,5 @@
 import Foundation
+import HuzhuBus
 import HuzhuCore
 import HuzhuKit
 import HuzhuStore
@@ -142,4 +143,16 @@ public enum TestLog {
         logger.logLevel = ProcessInfo.processInfo.environment["HUZHU_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return logger
     }()
+}
+
+/// Runs `body` with a fresh database, its pool, and the hub's store handle on it (with its own bus).
+public func withTestStore<T: Sendable>(
+    plugins: [any HuzhuPlugin.Type] = [], _ body: @Sendable (PooledStore, PostgresClient) async throws -> T
+) async throws -> T {
+    try await withTestDatabase(plugins: plugins) { client, _ in
+        let bus = LocalBus(logger: TestLog.logger)
+        let result = try await body(PooledStore(client: client, bus: bus, logger: TestLog.logger), client)
+        await bus.drain()
+        return result
+    }
 }

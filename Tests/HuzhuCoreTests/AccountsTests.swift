@@ -20,12 +20,12 @@ import Testing
     }
 
     @Test func accountsLifecycleIsAuditedWithoutSecrets() async throws {
-        try await withTestDatabase { client, _ in
+        try await withTestStore { store, client in
             let logger = TestLog.logger
-            let directory = Directory(client: client, logger: logger)
+            let directory = Directory(store: store)
             let township = try await directory.addTownship(name: "昭君镇", actor: .system)
             let village = try await directory.addVillage(townshipID: township, name: "昭君村", latitude: nil, longitude: nil, actor: .system)
-            let accounts = StaffAccounts(client: client, hasher: PasswordHasher(rounds: 1_000), logger: logger)
+            let accounts = StaffAccounts(store: store, hasher: PasswordHasher(rounds: 1_000))
 
             try await accounts.add(username: "cadre1", roles: [.cadre], villages: ["昭君村"], password: "first-pass", actor: .staff("admin"))
             let caller = try #require(try await accounts.verify(username: "cadre1", password: "first-pass"))

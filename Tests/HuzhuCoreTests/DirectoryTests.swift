@@ -43,8 +43,8 @@ import Testing
     }
 
     @Test func addingAMemberNormalisesThePhoneAndAuditsTheActor() async throws {
-        try await withTestDatabase { client, _ in
-            let directory = Directory(client: client, logger: logger)
+        try await withTestStore { store, client in
+            let directory = Directory(store: store)
             let (village, _) = try await places(directory)
             let member = try await directory.addMember(
                 NewMember(villageID: village, name: " 张三 ", phone: "+86 138-0013-8000"), actor: .staff("li"))
@@ -63,8 +63,8 @@ import Testing
     }
 
     @Test func editsRecordBeforeAfterAndOnBehalf() async throws {
-        try await withTestDatabase { client, _ in
-            let directory = Directory(client: client, logger: logger)
+        try await withTestStore { store, client in
+            let directory = Directory(store: store)
             let (village, _) = try await places(directory)
             let elder = try await directory.addMember(NewMember(villageID: village, name: "王奶奶"), actor: .staff("li"))
             // 全程代理: staff change the elder's record for her.
@@ -81,8 +81,8 @@ import Testing
     }
 
     @Test func aRefusedWriteLeavesNeitherRowNorAudit() async throws {
-        try await withTestDatabase { client, _ in
-            let directory = Directory(client: client, logger: logger)
+        try await withTestStore { store, client in
+            let directory = Directory(store: store)
             let (village, _) = try await places(directory)
             _ = try await directory.addMember(NewMember(villageID: village, name: "张三", phone: "13800138000"), actor: .staff("li"))
             let membersBefore = try await count(client, "member")
@@ -109,8 +109,8 @@ import Testing
     }
 
     @Test func aScopedCallerSeesAndChangesOnlyItsVillages() async throws {
-        try await withTestDatabase { client, _ in
-            let directory = Directory(client: client, logger: logger)
+        try await withTestStore { store, client in
+            let directory = Directory(store: store)
             let (mine, theirs) = try await places(directory)
             let neighbour = try await directory.addMember(NewMember(villageID: theirs, name: "张邻居"), actor: .system)
             _ = try await directory.addMember(NewMember(villageID: mine, name: "张本村"), actor: .system)
@@ -131,8 +131,8 @@ import Testing
     }
 
     @Test func likeWildcardsInNamesAreLiteral() async throws {
-        try await withTestDatabase { client, _ in
-            let directory = Directory(client: client, logger: logger)
+        try await withTestStore { store, client in
+            let directory = Directory(store: store)
             let (village, _) = try await places(directory)
             _ = try await directory.addMember(NewMember(villageID: village, name: "张三"), actor: .system)
             let found = try await directory.findMembers("%")

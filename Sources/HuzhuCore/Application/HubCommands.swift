@@ -18,7 +18,7 @@ extension Actor {
 public enum HubCommands {
     /// Accounts with the configured hashing cost.
     public static func accounts(_ store: HubStore, _ configuration: HuzhuConfiguration, _ logger: Logger) -> StaffAccounts {
-        StaffAccounts(client: store.client, hasher: PasswordHasher(rounds: configuration.passwordRounds), logger: logger)
+        StaffAccounts(store: store.handle, hasher: PasswordHasher(rounds: configuration.passwordRounds))
     }
 
     /// Lines for `huzhud migrate --status`.

@@ -34,6 +34,24 @@ public struct HuzhuConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// The first admin's password (`HUZHU_ADMIN_PASSWORD`); a random one is printed when unset.
     public var adminPassword: String?
+    /// Plugin settings by `<plugin id>.<key>`: `[plugins.<id>] key = value` in the file, or
+    /// `HUZHU_PLUGINS_<ID>_<KEY>` in the environment (which wins). Checked against what plugins declare.
+    public var pluginSettings: [String: String] = [:]
+    /// `HUZHU_PLUGINS_<ID>_<KEY>` variables as `<id>_<key>`, split by plugin id when plugins load.
+    public var pluginEnvironment: [String: String] = [:]
+
+    /// Plugin settings by `<id>.<key>`, the environment over the file.
+    public func pluginSettings(ids: [String]) -> [String: String] {
+        var merged = pluginSettings
+        for (name, value) in pluginEnvironment {
+            if let id = ids.sorted(by: { $0.count > $1.count }).first(where: { name.hasPrefix($0 + "_") }) {
+                merged["\(id).\(name.dropFirst(id.count + 1))"] = value
+            } else {
+                merged[name] = value  // no such plugin: the host names it in its error
+            }
+        }
+        return merged
+    }
 
     // Knobs for tests and benchmarks, not exposed as flags.
     /// PBKDF2 rounds for new password hashes.
@@ -92,7 +110,7 @@ public struct HuzhuConfiguration: Sendable {
         var configuration = HuzhuConfiguration()
         let table = try file.map { (text) throws(HuzhuError) in try TOML.parse(text) } ?? [:]
         let known = Set(settings.map(\.key))
-        if let unknown = table.keys.sorted().first(where: { !known.contains($0) }) {
+        if let unknown = table.keys.sorted().first(where: { !known.contains($0) && !$0.hasPrefix("plugins.") }) {
             throw HuzhuError(.invalid, "config file: unknown setting '\(unknown)'; known settings: \(settings.map(\.key).joined(separator: ", "))")
         }
         for setting in settings {
@@ -100,6 +118,12 @@ public struct HuzhuConfiguration: Sendable {
             if let value { try setting.apply(&configuration, value) }
         }
         configuration.adminPassword = environment["HUZHU_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        for (key, value) in table where key.hasPrefix("plugins.") {
+            configuration.pluginSettings[String(key.dropFirst("plugins.".count))] = text(of: value)
+        }
+        for (name, value) in environment where name.hasPrefix("HUZHU_PLUGINS_") {
+            configuration.pluginEnvironment[name.dropFirst("HUZHU_PLUGINS_".count).lowercased()] = value
+        }
         return configuration
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HuzhuBus
 import HuzhuConsole
 import HuzhuDemo
 import HuzhuKit
@@ -17,6 +18,8 @@ public struct DaemonReady: Sendable {
     public let consolePort: Int
     /// Which store it uses.
     public let store: String
+    /// The running hub (for tests that look inside).
+    public let hub: Hub
 }
 
 /// The `huzhud` daemon: opens the store, migrates, serves the console; stops cleanly on SIGTERM/SIGINT.
@@ -25,14 +28,15 @@ public struct DaemonReady: Sendable {
 /// stops after the group has finished.
 public final class HuzhuDaemon: Sendable {
     public let configuration: HuzhuConfiguration
-    let plugins: [any HuzhuPlugin.Type]
+    /// Every compiled-in plugin; the configuration's disabled ones are shown as disabled and not started.
+    let allPlugins: [any HuzhuPlugin.Type]
     let logger: Logger
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
     private let stopRequested = NIOLockedValueBox(false)
 
     public init(configuration: HuzhuConfiguration, plugins: [any HuzhuPlugin.Type], logger: Logger) {
         self.configuration = configuration
-        self.plugins = plugins.filter { !configuration.disabledPlugins.contains($0.identity.id) }
+        self.allPlugins = plugins
         self.logger = logger
     }
 
@@ -66,7 +70,8 @@ public final class HuzhuDaemon: Sendable {
     }
 }
 
-/// The hub proper, as a service: migrate, set up, serve, and on graceful shutdown drain the console.
+/// The hub proper, as a service: migrate, set up, start plugins, serve; on graceful shutdown drain the
+/// console, stop the plugins, let the bus finish, and record which durable events were handled.
 struct HubService: Service {
     let daemon: HuzhuDaemon
     let store: HubStore
@@ -75,31 +80,51 @@ struct HubService: Service {
     func run() async throws {
         let configuration = daemon.configuration
         let logger = daemon.logger
-        try await store.migrate(plugins: daemon.plugins, logger: logger)
-        let accounts = StaffAccounts(client: store.client, hasher: PasswordHasher(rounds: configuration.passwordRounds), logger: logger)
-        try await FirstStart.ensureAdmin(accounts, password: configuration.adminPassword, logger: logger)
+        let enabled = daemon.allPlugins.filter { !configuration.disabledPlugins.contains($0.identity.id) }
+        try await store.migrate(plugins: enabled, logger: logger)
+        let clock = SystemClock()
+        let timeZone = TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
+        let host = PluginHost(
+            plugins: daemon.allPlugins, disabled: configuration.disabledPlugins,
+            settings: configuration.pluginSettings(ids: daemon.allPlugins.map { $0.identity.id }), logger: logger
+        ) { [store] id, pluginConfiguration in
+            var pluginLogger = logger
+            pluginLogger[metadataKey: "plugin"] = "\(id)"
+            return PluginContext(plugin: id, store: store.handle, bus: store.bus, logger: pluginLogger, clock: clock,
+                                 timeZone: timeZone, configuration: pluginConfiguration)
+        }
+        let hub = Hub(configuration: configuration, store: store, plugins: host)
+        try await FirstStart.ensureAdmin(hub.accounts, password: configuration.adminPassword, logger: logger)
         if configuration.demo {
             try await FirstStart.loadDemoIfEmpty(store.client, logger: logger)
         }
+
+        var registry = try CoreCommands.registry(hub: hub)
+        try await host.start(into: &registry, bus: store.bus, clock: clock, timeZone: timeZone)
+        // Subscribers are in place: now replay what a previous run committed but did not get handled.
+        try await store.handle.outbox.replayUndispatched()
 
         var consoleConfiguration = ConsoleConfiguration()
         consoleConfiguration.host = configuration.console.host
         consoleConfiguration.port = configuration.console.port
         consoleConfiguration.unixSocketPath = configuration.consoleSocket
         consoleConfiguration.defaultLanguage = configuration.language
-        let registry = try CoreCommands.registry(store: store, logger: logger)
         let console = ConsoleServer(
             configuration: consoleConfiguration, registry: registry,
-            authenticator: StaffAuthenticator(accounts: accounts, throttle: LoginThrottle()), logger: logger)
+            authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus, logger: logger)
         let address = try await console.start()
+        hub.attach(console)
         let port = address.port ?? configuration.console.port
         logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), store \(store.summary)")
-        onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, store: store.summary))
+        onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, store: store.summary, hub: hub))
 
         // Serve until asked to stop, then let sessions finish the command they are running.
         try? await gracefulShutdown()
         logger.info("shutting down: no new connections, finishing running commands")
         await console.shutdown()
+        await host.stop()
+        await store.bus.drain()
+        await store.handle.outbox.waitUntilFlushed()
     }
 }
 

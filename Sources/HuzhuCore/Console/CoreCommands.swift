@@ -1,26 +1,24 @@
 import HuzhuConsole
 import HuzhuKit
-import Logging
 
-/// The hub's own console commands (beyond the session built-ins), gathered into a registry.
+/// The hub's own console commands, gathered into a registry that plugins then add to.
 enum CoreCommands {
-    static func registry(store: HubStore, logger: Logger) throws -> ConsoleRegistry {
+    static func registry(hub: Hub) throws -> ConsoleRegistry {
         var registry = ConsoleRegistry()
-        let directory = Directory(client: store.client, logger: logger)
-        try registry.register(
-            ConsoleCommand(
-                "MEMBER FIND", usage: "MEMBER FIND <name prefix or phone>",
-                summary: LocalizedText(en: "Find members by name prefix or phone number", zh: "按姓名开头或电话查找成员"),
-                access: .authenticated
-            ) { request in
-                guard let text = request.arguments.positional.first, request.arguments.positional.count == 1 else {
-                    throw HuzhuError(.syntax, "usage: MEMBER FIND <name prefix or phone>, e.g. MEMBER FIND 张", zh: "用法：MEMBER FIND 姓名开头或电话，如 MEMBER FIND 张")
-                }
-                let members = try await directory.findMembers(text, scope: request.caller?.isScoped == true ? request.caller!.villages : [])
-                return ConsoleReply(
-                    data: .array(members.map(\.json)),
-                    text: members.isEmpty ? ["(none)"] : members.map { "\($0.id)\t\($0.name)\t\($0.phone?.e164 ?? "-")\tvillage \($0.villageID)" })
-            }, owner: "core")
+        for command in systemCommands(hub) + userCommands(hub) + villageCommands(hub) + householdCommands(hub) + memberCommands(hub) {
+            try registry.register(command, owner: "core")
+        }
         return registry
     }
+
+    /// Who may read the directory: staff of every association, cadres (scoped) and read-only accounts.
+    static let directoryReaders: ConsoleAccess = .roles([.staff, .cadre, .labour, .culture, .market, .readonly])
+    /// Who may change households and members: the centre's staff and cadres (scoped).
+    static let directoryWriters: ConsoleAccess = .roles([.staff, .cadre])
+    static let adminOnly: ConsoleAccess = .roles([])
+}
+
+extension LocalizedText {
+    /// Shorthand for command summaries.
+    static func summary(_ en: String, _ zh: String) -> LocalizedText { LocalizedText(en: en, zh: zh) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HuzhuBus
 import HuzhuKit
 import HuzhuSQL
 import HuzhuStore
@@ -15,12 +16,18 @@ public final class HubStore: Sendable {
     public let summary: String
     /// What starting the embedded cluster did (nil for an external server).
     public let outcome: EmbeddedCluster.StartOutcome?
+    /// The message bus; durable events of writes are published on it after their commit.
+    public let bus: LocalBus
+    /// The store as plugins and the core's stores use it: reads, audited writes with durable events.
+    public let handle: PooledStore
 
-    init(client: PostgresClient, cluster: EmbeddedCluster?, summary: String, outcome: EmbeddedCluster.StartOutcome?) {
+    init(client: PostgresClient, cluster: EmbeddedCluster?, summary: String, outcome: EmbeddedCluster.StartOutcome?, logger: Logger) {
         self.client = client
         self.cluster = cluster
         self.summary = summary
         self.outcome = outcome
+        self.bus = LocalBus(logger: logger)
+        self.handle = PooledStore(client: client, bus: bus, logger: logger)
     }
 
     /// Starts the embedded cluster (when no URL is configured) and creates the pool (not yet running).
@@ -32,7 +39,7 @@ public final class HubStore: Sendable {
             var clientConfiguration = parsed.configuration
             clientConfiguration.options = poolOptions
             return HubStore(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger),
-                            cluster: nil, summary: "PostgreSQL at \(parsed.redacted)", outcome: nil)
+                            cluster: nil, summary: "PostgreSQL at \(parsed.redacted)", outcome: nil, logger: logger)
         }
         let cluster = EmbeddedCluster(
             options: .init(dataDirectory: configuration.dataDirectory, binDirectory: configuration.pgBinDirectory,
@@ -44,7 +51,7 @@ public final class HubStore: Sendable {
         clientConfiguration.options = poolOptions
         let socket = await cluster.socketPath ?? "?"
         return HubStore(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger),
-                        cluster: cluster, summary: "embedded PostgreSQL (socket \(socket))", outcome: outcome)
+                        cluster: cluster, summary: "embedded PostgreSQL (socket \(socket))", outcome: outcome, logger: logger)
     }
 
     /// The migrations of the core and of `plugins`, with the order modules are applied in.

@@ -73,4 +73,10 @@ public struct DurableEvent: Sendable {
     public let id: Int64
     public let message: any BusMessage
     public let publisher: String
+
+    public init(id: Int64, message: any BusMessage, publisher: String) {
+        self.id = id
+        self.message = message
+        self.publisher = publisher
+    }
 }
