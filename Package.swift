@@ -115,7 +115,7 @@ let package = Package(
             name: "huzhud",
             dependencies: [
                 "HuzhuCore", "HuzhuKit",
-                "HuzhuLabour", "HuzhuCulture", "HuzhuMarket",
+                "HuzhuLabour", "HuzhuCulture", "HuzhuMarket", "HuzhuNotice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,6 +134,8 @@ let package = Package(
         .target(name: "HuzhuLabour", dependencies: ["HuzhuKit"], path: "Plugins/Labour", swiftSettings: swiftSettings),
         .target(name: "HuzhuCulture", dependencies: ["HuzhuKit"], path: "Plugins/Culture", swiftSettings: swiftSettings),
         .target(name: "HuzhuMarket", dependencies: ["HuzhuKit"], path: "Plugins/Market", swiftSettings: swiftSettings),
+        // The worked example of docs/plugin-guide.md: a notice board (村务公开栏).
+        .target(name: "HuzhuNotice", dependencies: ["HuzhuKit"], path: "Plugins/Notice", swiftSettings: swiftSettings),
         // The daemon's configuration file: a small TOML parser.
         .target(name: "HuzhuConfig", dependencies: ["HuzhuKit"], swiftSettings: swiftSettings),
         // Test support: a real PostgreSQL cluster per test process, databases per test, a live daemon.
@@ -149,6 +151,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuzhuKitTests", dependencies: ["HuzhuKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuzhuConsoleTests", dependencies: ["HuzhuConsole", "HuzhuKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "HuzhuBusTests", dependencies: ["HuzhuBus", "HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(name: "HuzhuConfigTests", dependencies: ["HuzhuConfig", "HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuzhuStoreTests",
@@ -158,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "HuzhuCoreTests",
             dependencies: [
-                "HuzhuCore", "HuzhuTesting", "HuzhuKit", "HuzhuDemo", "HuzhuBus", "HuzhuConsole", "huzhud",
+                "HuzhuCore", "HuzhuTesting", "HuzhuKit", "HuzhuDemo", "HuzhuBus", "HuzhuConsole", "HuzhuNotice", "huzhud",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -30,6 +30,8 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private var admitted = false
     private var remoteAddress = "unknown"
     private var authTimer: Scheduled<Void>?
+    private var tail: (any BusSubscription)?
+    private var tailDropped = 0
     private var idleTimer: Scheduled<Void>?
 
     init(server: ConsoleServer) {
@@ -63,6 +65,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        stopTail()
         authTimer?.cancel()
         idleTimer?.cancel()
         if admitted { server.closed(context.channel, wasAuthenticated: caller != nil) }
@@ -202,6 +205,21 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
                             zh: "请先登录：AUTH 用户名 密码（登录前只能用 AUTH、PING、HELP、QUIT）"), context: context)
             return
         }
+        let second = parsed.words.dropFirst().first.map { $0.quoted ? "" : $0.text.uppercased() }
+        if keyword == "BUS", second == "TAIL" || second == "UNTAIL" {
+            let access = Self.builtins.first { $0.name == "BUS TAIL" }!.access
+            guard access.allows(caller) else {
+                fail(HuzhuError(.denied, "BUS \(second!) needs the role admin, staff or readonly", zh: "BUS \(second!) 需要 admin、staff 或 readonly 角色"), context: context)
+                return
+            }
+            if second == "TAIL" {
+                startTail(Array(parsed.words.dropFirst(2).map(\.text)), context: context)
+            } else {
+                stopTail()
+                reply(ConsoleReply(data: ["tail": false], line: "OK tail stopped"), context: context)
+            }
+            return
+        }
         switch keyword {
         case "FORMAT": setFormat(rest, context: context)
         case "LANG": setLanguage(rest, context: context)
@@ -279,6 +297,64 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         } else {
             resumeReadingIfPossible(context: context)
         }
+    }
+
+    // MARK: - BUS TAIL
+
+    /// Streams bus events matching a pattern as they are published, between answers: `{"event":{…}}` lines
+    /// in JSON mode, `> topic #id {…}` in text mode. Events that find the client not reading are dropped
+    /// and counted (the next event says how many), so a slow reader cannot grow the server's memory.
+    private func startTail(_ words: [String], context: ChannelHandlerContext) {
+        guard words.count == 1 else {
+            fail(HuzhuError(.syntax, "usage: BUS TAIL <pattern>, e.g. BUS TAIL labour.* or BUS TAIL *", zh: "用法：BUS TAIL 主题模式，如 BUS TAIL labour.*"), context: context)
+            return
+        }
+        guard let bus = server.bus else {
+            fail(HuzhuError(.unavailable, "this console has no bus to tail", zh: "此控制台没有消息总线"), context: context)
+            return
+        }
+        do {
+            try TopicPattern.validate(words[0])
+        } catch {
+            fail(error, context: context)
+            return
+        }
+        stopTail()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let name = "console.tail.\(ObjectIdentifier(self).hashValue & 0xFFFF)"
+        tail = bus.subscribe(words[0], as: name, capacity: 256, overflow: .dropOldest) { envelope in
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.writeEvent(envelope, context: context)
+            }
+        }
+        reply(ConsoleReply(data: ["tail": .string(words[0])], line: "OK tailing \(words[0]); BUS UNTAIL to stop"), context: context)
+    }
+
+    private func writeEvent(_ envelope: BusEnvelope, context: ChannelHandlerContext) {
+        guard tail != nil, context.channel.isActive else { return }
+        guard context.channel.isWritable else {
+            tailDropped += 1
+            return
+        }
+        let line: String
+        switch format {
+        case .json:
+            var event: [(String, JSONValue)] = [("event", envelope.json)]
+            if tailDropped > 0 { event.append(("dropped_before", .int(tailDropped))) }
+            line = JSONValue.object(event).jsonText
+        case .text:
+            let dropped = tailDropped > 0 ? " (\(tailDropped) earlier events dropped: the client was not reading)" : ""
+            line = "> \(envelope.topic) #\(envelope.id) \(envelope.message.json.jsonText)\(dropped)"
+        }
+        tailDropped = 0
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line + "\n")), promise: nil)
+    }
+
+    private func stopTail() {
+        tail?.cancel()
+        tail = nil
     }
 
     // MARK: - Built-ins
@@ -369,6 +445,8 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         ("WHOAMI", "WHOAMI", LocalizedText(en: "Show the logged-in account, its roles and villages", zh: "显示当前账号、角色和村"), .authenticated),
         ("FORMAT", "FORMAT text|json", LocalizedText(en: "Answer as text for people or one JSON line per answer", zh: "选择输出格式：文本或每条一行 JSON"), .authenticated),
         ("LANG", "LANG zh|en", LocalizedText(en: "Choose the language of messages", zh: "选择提示语言"), .authenticated),
+        ("BUS TAIL", "BUS TAIL <pattern>", LocalizedText(en: "Stream bus events matching a pattern (labour.*, *)", zh: "实时显示匹配的总线事件"), .roles([.staff, .readonly])),
+        ("BUS UNTAIL", "BUS UNTAIL", LocalizedText(en: "Stop streaming bus events", zh: "停止显示总线事件"), .roles([.staff, .readonly])),
     ]
 
     private func help(_ words: [String]) -> ConsoleReply {

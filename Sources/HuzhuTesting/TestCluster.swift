@@ -28,9 +28,10 @@ public actor TestCluster {
 
     static let template = "huzhu_template"
 
-    /// The settings of a new database cloned from the migrated template.
-    public func makeDatabase(plugins: [any HuzhuPlugin.Type] = []) async throws -> TestDatabase {
-        let ready = try await readiness(plugins: plugins)
+    /// A new database cloned from the template, which has the core's migrations (a daemon under test
+    /// applies its plugins' own at start).
+    public func makeDatabase() async throws -> TestDatabase {
+        let ready = try await readiness()
         counter += 1
         let name = "t_\(getpid())_\(counter)"
         try await Self.withConnection(ready.admin) { connection in
@@ -39,14 +40,14 @@ public actor TestCluster {
         return TestDatabase(name: name, configuration: ready.forDatabase(name), url: ready.url(name), admin: ready.admin)
     }
 
-    private func readiness(plugins: [any HuzhuPlugin.Type]) async throws -> Ready {
+    private func readiness() async throws -> Ready {
         if let ready { return try await ready.value }
-        let task = Task { try await Self.prepare(plugins: plugins) }
+        let task = Task { try await Self.prepare() }
         ready = task
         return try await task.value
     }
 
-    private static func prepare(plugins: [any HuzhuPlugin.Type]) async throws -> Ready {
+    private static func prepare() async throws -> Ready {
         let ready: Ready
         if let url = ProcessInfo.processInfo.environment["HUZHU_TEST_DATABASE_URL"], !url.isEmpty {
             let parsed = try DatabaseURL(url)
@@ -72,7 +73,7 @@ public actor TestCluster {
         let client = PostgresClient(configuration: ready.forDatabase(template), backgroundLogger: TestLog.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
-            let (migrations, order) = HubStore.migrations(plugins: plugins)
+            let (migrations, order) = HubStore.migrations(plugins: [])
             try await Migrator(client: client, logger: TestLog.logger).migrate(migrations, moduleOrder: order)
             group.cancelAll()
         }
@@ -113,6 +114,18 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// Simulates a database outage: refuses new connections and ends the open ones (or ends the outage).
+    public func setConnections(allowed: Bool) async throws {
+        try await TestCluster.withConnection(admin) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(name) ALLOW_CONNECTIONS \(allowed)"), logger: TestLog.logger)
+            if !allowed {
+                _ = try await connection.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name) AND pid <> pg_backend_pid()",
+                    logger: TestLog.logger)
+            }
+        }
+    }
+
     /// Drops the database.
     public func drop() async throws {
         try await TestCluster.withConnection(admin) { connection in
@@ -123,9 +136,9 @@ public struct TestDatabase: Sendable {
 
 /// Runs `body` with a fresh migrated database and its pool, then drops it.
 public func withTestDatabase<T: Sendable>(
-    plugins: [any HuzhuPlugin.Type] = [], _ body: @Sendable (PostgresClient, TestDatabase) async throws -> T
+    _ body: @Sendable (PostgresClient, TestDatabase) async throws -> T
 ) async throws -> T {
-    let database = try await TestCluster.shared.makeDatabase(plugins: plugins)
+    let database = try await TestCluster.shared.makeDatabase()
     do {
         let result = try await database.withClient { try await body($0, database) }
         try await database.drop()
@@ -147,9 +160,9 @@ public enum TestLog {
 
 /// Runs `body` with a fresh database, its pool, and the hub's store handle on it (with its own bus).
 public func withTestStore<T: Sendable>(
-    plugins: [any HuzhuPlugin.Type] = [], _ body: @Sendable (PooledStore, PostgresClient) async throws -> T
+    _ body: @Sendable (PooledStore, PostgresClient) async throws -> T
 ) async throws -> T {
-    try await withTestDatabase(plugins: plugins) { client, _ in
+    try await withTestDatabase { client, _ in
         let bus = LocalBus(logger: TestLog.logger)
         let result = try await body(PooledStore(client: client, bus: bus, logger: TestLog.logger), client)
         await bus.drain()

@@ -2,6 +2,7 @@ import Foundation
 import HuzhuCore
 import HuzhuKit
 import Logging
+import PostgresNIO
 
 /// A real daemon in this process, on its own test database and an ephemeral console port.
 public final class TestDaemon: Sendable {
@@ -10,11 +11,14 @@ public final class TestDaemon: Sendable {
     public let consolePort: Int
     /// The `admin` account's password.
     public let adminPassword: String
+    /// The running hub, for looking inside.
+    public let hub: Hub
     private let runTask: Task<Void, any Error>
     private let dataDirectory: String
 
-    init(daemon: HuzhuDaemon, database: TestDatabase, consolePort: Int, adminPassword: String, runTask: Task<Void, any Error>, dataDirectory: String) {
+    init(daemon: HuzhuDaemon, database: TestDatabase, consolePort: Int, adminPassword: String, hub: Hub, runTask: Task<Void, any Error>, dataDirectory: String) {
         self.daemon = daemon
+        self.hub = hub
         self.database = database
         self.consolePort = consolePort
         self.adminPassword = adminPassword
@@ -24,9 +28,11 @@ public final class TestDaemon: Sendable {
 
     /// Starts a daemon and returns once its console listens.
     public static func start(
-        plugins: [any HuzhuPlugin.Type] = [], configure: @Sendable (inout HuzhuConfiguration) -> Void = { _ in }
+        plugins: [any HuzhuPlugin.Type] = [], configure: @Sendable (inout HuzhuConfiguration) -> Void = { _ in },
+        prepare: @Sendable (PostgresClient) async throws -> Void = { _ in }
     ) async throws -> TestDaemon {
-        let database = try await TestCluster.shared.makeDatabase(plugins: plugins)
+        let database = try await TestCluster.shared.makeDatabase()
+        try await database.withClient { try await prepare($0) }
         let dataDirectory = NSTemporaryDirectory() + "huzhu-daemon-\(UUID().uuidString.prefix(8))"
         var configuration = HuzhuConfiguration()
         configuration.dataDirectory = dataDirectory
@@ -48,7 +54,13 @@ public final class TestDaemon: Sendable {
             throw HuzhuError(.internal, "the test daemon stopped before it was ready")
         }
         return TestDaemon(daemon: daemon, database: database, consolePort: ready.consolePort,
-                          adminPassword: configuration.adminPassword!, runTask: runTask, dataDirectory: dataDirectory)
+                          adminPassword: configuration.adminPassword!, hub: ready.hub, runTask: runTask, dataDirectory: dataDirectory)
+    }
+
+    /// Creates an account with these roles (and villages) and returns a logged-in JSON console for it.
+    public func console(as username: String, roles: [Role], villages: [String] = []) async throws -> ConsoleClient {
+        try await hub.accounts.add(username: username, roles: roles, villages: villages, password: "password-\(username)", actor: .system)
+        return try await console(user: username, password: "password-\(username)")
     }
 
     /// A console connection, logged in as admin and in JSON mode unless told otherwise.
@@ -74,9 +86,10 @@ public final class TestDaemon: Sendable {
 /// Starts a daemon, runs `body`, and stops the daemon even when `body` throws.
 public func withTestDaemon<T: Sendable>(
     plugins: [any HuzhuPlugin.Type] = [], configure: @Sendable (inout HuzhuConfiguration) -> Void = { _ in },
+    prepare: @Sendable (PostgresClient) async throws -> Void = { _ in },
     _ body: (TestDaemon) async throws -> T
 ) async throws -> T {
-    let daemon = try await TestDaemon.start(plugins: plugins, configure: configure)
+    let daemon = try await TestDaemon.start(plugins: plugins, configure: configure, prepare: prepare)
     do {
         let result = try await body(daemon)
         try await daemon.stop()

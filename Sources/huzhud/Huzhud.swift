@@ -5,10 +5,11 @@ import HuzhuCulture
 import HuzhuKit
 import HuzhuLabour
 import HuzhuMarket
+import HuzhuNotice
 import Logging
 
 /// The plugins compiled into this daemon: the one place they are listed.
-let builtInPlugins: [any HuzhuPlugin.Type] = [LabourPlugin.self, CulturePlugin.self, MarketPlugin.self]
+let builtInPlugins: [any HuzhuPlugin.Type] = [LabourPlugin.self, CulturePlugin.self, MarketPlugin.self, NoticePlugin.self]
 
 /// The compiled-in plugins less those the configuration disables.
 func enabledPlugins(_ configuration: HuzhuConfiguration) -> [any HuzhuPlugin.Type] {

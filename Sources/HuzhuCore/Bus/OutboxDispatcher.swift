@@ -25,6 +25,9 @@ final class OutboxDispatcher: Sendable {
         self.logger = logger
     }
 
+    /// The bus it publishes on.
+    var busForTests: LocalBus { bus }
+
     func publish(_ events: [DurableEvent]) {
         bus.publishDurable(events) { [self] id in settled(id) }
     }

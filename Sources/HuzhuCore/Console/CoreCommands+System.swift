@@ -89,11 +89,11 @@ extension CoreCommands {
                     """
                     SELECT id, at, actor, on_behalf_of, action, target, coalesce(before::text, 'null'), coalesce(after::text, 'null')
                     FROM audit_log
-                    WHERE (\(arguments["actor"]) IS NULL OR actor = \(arguments["actor"]))
-                      AND (\(actionPrefix) IS NULL OR action LIKE \(actionPrefix))
-                      AND (\(arguments["target"]) IS NULL OR target = \(arguments["target"]))
-                      AND (\(member) IS NULL OR on_behalf_of = \(member) OR target = 'member:' || \(member))
-                      AND (\(since) IS NULL OR at >= \(since))
+                    WHERE (\(arguments["actor"])::text IS NULL OR actor = \(arguments["actor"]))
+                      AND (\(actionPrefix)::text IS NULL OR action LIKE \(actionPrefix))
+                      AND (\(arguments["target"])::text IS NULL OR target = \(arguments["target"]))
+                      AND (\(member)::bigint IS NULL OR on_behalf_of = \(member) OR target = 'member:' || \(member)::bigint)
+                      AND (\(since)::timestamptz IS NULL OR at >= \(since))
                     ORDER BY id DESC LIMIT \(limit)
                     """, logger: Directory.logger
                 ).decode((Int64, Date, String, Int64?, String, String, String, String).self).all()

@@ -47,8 +47,8 @@ extension Directory {
                 """
                 SELECT id, village_id, group_id, address, no_labour, elderly_alone, low_income, notes FROM household
                 WHERE village_id = \(villageID)
-                  AND (\(flag) IS NULL OR (\(flag) = 'no_labour' AND no_labour) OR (\(flag) = 'elderly_alone' AND elderly_alone)
-                       OR (\(flag) = 'low_income' AND low_income))
+                  AND (\(flag)::text IS NULL OR (\(flag)::text = 'no_labour' AND no_labour)
+                       OR (\(flag)::text = 'elderly_alone' AND elderly_alone) OR (\(flag)::text = 'low_income' AND low_income))
                 ORDER BY id LIMIT \(limit)
                 """, logger: Self.logger
             ).decode(HouseholdRow.self).all().map(Self.household(from:))

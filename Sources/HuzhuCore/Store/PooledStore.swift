@@ -3,36 +3,101 @@ import HuzhuKit
 import HuzhuStore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The hub's `HubStoreHandle`: reads on the pool; writes as one transaction whose durable events are
 /// published after the commit and marked dispatched once handled.
+///
+/// Waiting for a connection is bounded: during a database outage PostgresNIO's pool keeps a request
+/// queued for up to a minute, so a caller gets `UNAVAILABLE` after `connectionTimeout` instead (gateways
+/// retry), while the pool goes on reconnecting by itself.
 public struct PooledStore: HubStoreHandle {
     public let client: PostgresClient
     /// Publishes committed events and records them dispatched.
     let outbox: OutboxDispatcher
     let logger: Logger
+    let connectionTimeout: Duration
 
-    public init(client: PostgresClient, bus: LocalBus, logger: Logger) {
+    public init(client: PostgresClient, bus: LocalBus, logger: Logger, connectionTimeout: Duration = .seconds(5)) {
         self.client = client
         self.outbox = OutboxDispatcher(client: client, bus: bus, logger: logger)
         self.logger = logger
+        self.connectionTimeout = connectionTimeout
     }
 
     public func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { try await body($0) }
-        } catch {
-            throw StoreErrors.translate(error, conflict: "")
+        try await boundedWait { client, started in
+            try await client.withConnection { connection in
+                started.mark()
+                return try await body(connection)
+            }
         }
     }
 
     public func write<T: Sendable>(as actor: Actor, conflict: String, _ body: (WriteTransaction) async throws -> T) async throws -> T {
-        let (result, events) = try await client.writeTransaction(logger: logger, conflict: conflict) { connection in
-            let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
-            let result = try await body(transaction)
-            return (result, transaction.events)
+        let logger = self.logger
+        let (result, events) = try await boundedWait { client, started in
+            try await client.writeTransaction(logger: logger, conflict: conflict) { connection in
+                started.mark()
+                let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
+                let result = try await body(transaction)
+                return (result, transaction.events)
+            }
         }
         if !events.isEmpty { outbox.publish(events) }
         return result
     }
+
+    /// Runs `operation`, failing with UNAVAILABLE if it has not got a connection within the timeout.
+    /// Once the operation's body runs (it marks `started` through the pool's first callback), it is not cut short.
+    private func boundedWait<T: Sendable>(_ operation: (PostgresClient, ConnectionObtained) async throws -> T) async throws -> T {
+        let started = ConnectionObtained()
+        let client = self.client
+        let timeout = connectionTimeout
+        do {
+            // The task group awaits its children before returning, so the closure does not really escape;
+            // it runs in one child while this task waits, never concurrently with its other users, so
+            // handing it over without Sendable checking is safe.
+            return try await withoutActuallyEscaping(operation) { operation in
+                nonisolated(unsafe) let operation = operation
+                return try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask { try await operation(client, started) }
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        if !started.happened {
+                            throw HuzhuError(.unavailable, "the database did not answer within \(timeout): try again shortly",
+                                             zh: "数据库暂时无法连接，请稍后再试")
+                        }
+                        return nil
+                    }
+                    while let next = try await group.next() {
+                        if let value = next {
+                            group.cancelAll()
+                            return value
+                        }
+                    }
+                    throw HuzhuError(.internal, "a store operation ended without a result")
+                }
+            }
+        } catch let error as HuzhuError {
+            throw error
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    static func translate(_ error: any Error) -> any Error {
+        // The pool's own errors (circuit breaker open, shut down) mean the database is out of reach.
+        if String(reflecting: type(of: error)).contains("ConnectionPoolError") {
+            return HuzhuError(.unavailable, "the database is not reachable right now: try again shortly", zh: "数据库暂时无法连接，请稍后再试")
+        }
+        return StoreErrors.translate(error, conflict: "the change clashes with an existing record")
+    }
+}
+
+/// Set once the pool has handed out a connection: the wait is over (the work itself is not time-boxed).
+final class ConnectionObtained: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func mark() { flag.store(true, ordering: .releasing) }
+    var happened: Bool { flag.load(ordering: .acquiring) }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import HuzhuCore
+import HuzhuKit
+import HuzhuNotice
+import HuzhuTesting
+import Testing
+
+/// Every command refuses the roles it does not name, checked in one place; every error code is reachable.
+@Suite struct PermissionsTests {
+    /// Names of every command, from an admin's HELP (admins see all).
+    func allCommands(_ daemon: TestDaemon) async throws -> [String] {
+        let admin = try await daemon.console()
+        let help = try await admin.json("HELP")
+        return (help.data as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    }
+
+    @Test func everyCommandRefusesRolesBelowItsOwn() async throws {
+        try await withTestDaemon(plugins: [NoticePlugin.self]) { daemon in
+            #expect(try await daemon.console().json("VILLAGE ADD 咸水村 township=古夫镇").ok)
+            let names = try await allCommands(daemon).filter { !["QUIT", "AUTH"].contains($0) }
+            #expect(names.count > 25)
+            // What a role must never be allowed, whatever HELP says (so the check is not circular).
+            let forbidden: [Role: Set<String>] = [
+                .gateway: ["MEMBER FIND", "MEMBER ADD", "USER ADD", "AUDIT LIST", "NOTICE POST", "BUS TAIL"],
+                .readonly: ["MEMBER ADD", "MEMBER EDIT", "HOUSEHOLD ADD", "USER ADD", "VILLAGE ADD", "NOTICE POST"],
+                .cadre: ["USER ADD", "USER LIST", "VILLAGE ADD", "BUS STATS"],
+                .labour: ["USER ADD", "MEMBER ADD", "VILLAGE EDIT"],
+                .staff: ["USER ADD", "USER LIST", "USER TOKEN", "USER PASSWD"],
+            ]
+            for role in Role.allCases where role != .admin {
+                let console = try await daemon.console(as: "r_\(role.rawValue)", roles: [role], villages: role == .cadre ? ["1"] : [])
+                let visible = Set((try await console.json("HELP").data as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+                for name in names {
+                    let answer = try await console.json(name)
+                    if visible.contains(name) {
+                        #expect(answer.code != "DENIED", "\(role) may run \(name) (HELP lists it) but was denied")
+                    } else {
+                        #expect(answer.code == "DENIED", "\(role) ran \(name), which HELP hides: \(answer.raw)")
+                    }
+                    if forbidden[role]?.contains(name) == true {
+                        #expect(!visible.contains(name) && answer.code == "DENIED", "\(role) must never run \(name)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aCadreSeesAndChangesOnlyItsVillages() async throws {
+        try await withTestDaemon { daemon in
+            let admin = try await daemon.console()
+            for name in ["咸水村", "青草村"] {
+                #expect(try await admin.json("VILLAGE ADD \(name) township=古夫镇").ok)
+            }
+            let mine = try await admin.json("HOUSEHOLD ADD village=1 address=一组")
+            let theirs = try await admin.json("HOUSEHOLD ADD village=2 address=二组")
+            let theirID = (theirs.data as? [String: Any])?["id"] as? Int
+            #expect(mine.ok && theirID != nil)
+            let cadre = try await daemon.console(as: "xianshui", roles: [.cadre], villages: ["咸水村"])
+            #expect(try await cadre.json("HOUSEHOLD SHOW \(theirID!)").code == "NOT_FOUND")
+            #expect(try await cadre.json("HOUSEHOLD ADD village=2").code == "DENIED")
+            #expect(try await cadre.json("HOUSEHOLD FIND village=2").code == "DENIED")
+            #expect(try await cadre.json("HOUSEHOLD ADD village=1 no_labour=yes").ok)
+            #expect((try await cadre.json("HOUSEHOLD FIND village=1").data as? [Any])?.count == 2)
+            #expect((try await cadre.json("HOUSEHOLD FIND village=1 flag=no_labour").data as? [Any])?.count == 1)
+            #expect(try await cadre.json("HOUSEHOLD FIND village=1 flag=rich").code == "SYNTAX")
+            #expect(try await cadre.json("MEMBER ADD 张大爷 village=2").code == "DENIED")
+            let added = try await cadre.json("MEMBER ADD 张大爷 village=1 phone=13900001111")
+            #expect(added.ok)
+            let found = try await admin.json("MEMBER ADD 李四 village=2 phone=13900002222")
+            let theirMember = (found.data as? [String: Any])?["id"] as? Int
+            #expect(try await cadre.json("MEMBER EDIT \(theirMember!) name=改名").code == "NOT_FOUND")
+            #expect(((try await cadre.json("MEMBER FIND 13900002222").data as? [Any])?.count) == 0)
+        }
+    }
+
+    @Test func everyErrorCodeIsReachable() async throws {
+        try await withTestDaemon(plugins: [GoodPlugin.self]) { daemon in
+            let anonymous = try await daemon.console(user: nil, json: false)
+            #expect(try await anonymous.send("MEMBER FIND x").hasPrefix("-AUTH "))
+            let console = try await daemon.console()
+            var seen = Set<String>()
+            func check(_ line: String, _ code: String) async throws {
+                let answer = try await console.json(line)
+                #expect(answer.code == code, "\(line) → \(answer.raw)")
+                #expect((answer.message ?? "").count > 10, "the message says what to do: \(answer.raw)")
+                seen.insert(answer.code ?? "")
+            }
+            try await check(#"MEMBER FIND "open"#, "SYNTAX")
+            try await check("FROB", "UNKNOWN_COMMAND")
+            try await check("MEMBER SHOW 999999", "NOT_FOUND")
+            #expect(try await console.json("VILLAGE ADD 咸水村 township=古夫镇").ok)
+            try await check("VILLAGE ADD 咸水村 township=古夫镇", "CONFLICT")
+            try await check("MEMBER ADD 张三 village=1 phone=12345", "INVALID")
+            try await check("GOOD CRASH", "INTERNAL")
+            try await console.sendLines([String(repeating: "长", count: 6_000)])
+            let limit = try ConsoleAnswerCheck.parse(try await console.readLine())
+            #expect(limit.code == "LIMIT")
+            seen.insert("LIMIT")
+            let reader = try await daemon.console(as: "reader", roles: [.readonly])
+            #expect(try await reader.json("MEMBER ADD 王五 village=1").code == "DENIED")
+            seen.formUnion(["AUTH", "DENIED"])
+
+            // The database goes away: answers say UNAVAILABLE, and service resumes by itself when it returns.
+            try await daemon.database.setConnections(allowed: false)
+            let unavailable = try await console.json("MEMBER FIND 张")
+            #expect(unavailable.code == "UNAVAILABLE", "\(unavailable.raw)")
+            seen.insert(unavailable.code ?? "")
+            try await daemon.database.setConnections(allowed: true)
+            #expect(try await console.json("MEMBER FIND 张").ok, "the pool reconnects by itself")
+
+            #expect(seen == Set(HuzhuError.Code.allCases.map(\.rawValue)))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HuzhuKit
+import Synchronization
+
+/// Plugins made for tests: each test that needs its own state uses its own type.
+
+struct GoodPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "good", version: "1.0", summary: "a plugin that works",
+                                         configuration: [ConfigurationKey("greeting", default: "hello", help: "what GOOD SAY says")])
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        let greeting = context.configuration.string("greeting")
+        registrar.command(ConsoleCommand("GOOD SAY", usage: "GOOD SAY", summary: "say the greeting", access: .authenticated) { _ in
+            ConsoleReply(data: .string(greeting), line: greeting)
+        })
+        registrar.command(ConsoleCommand("GOOD CRASH", usage: "GOOD CRASH", summary: "fail inside", access: .authenticated) { _ in
+            struct Unexpected: Error {}
+            throw Unexpected()
+        })
+        registrar.intent(SMSIntent("good.hi", keywords: ["你好"], aliases: ["HI"], example: "你好", parse: { _, _ in [:] },
+                                   handle: { _ in LocalizedText(en: "hi", zh: "你好") }))
+    }
+}
+
+struct FailingPlugin: HuzhuPlugin {
+    struct StartFailed: Error, CustomStringConvertible { var description: String { "the model file is missing" } }
+    static let identity = PluginIdentity(id: "failing", version: "1.0", summary: "a plugin whose start throws")
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.command(ConsoleCommand("FAILING THING", usage: "FAILING THING", summary: "never registered", access: .authenticated) { _ in
+            ConsoleReply(data: .null, line: "")
+        })
+    }
+    func start(_ context: PluginContext) async throws { throw StartFailed() }
+}
+
+struct DependentPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "dependent", version: "1.0", summary: "requires failing", requires: ["failing"])
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.command(ConsoleCommand("DEPENDENT THING", usage: "DEPENDENT THING", summary: "never registered", access: .authenticated) { _ in
+            ConsoleReply(data: .null, line: "")
+        })
+    }
+}
+
+struct ClashingCommandPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "clash_command", version: "1.0", summary: "takes GOOD SAY too")
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.command(ConsoleCommand("good say", usage: "", summary: "", access: .authenticated) { _ in ConsoleReply(data: .null, line: "") })
+    }
+}
+
+struct ClashingKeywordPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "clash_keyword", version: "1.0", summary: "takes the keyword hi too")
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.intent(SMSIntent("clash.hi", keywords: ["嗨"], aliases: ["hi"], example: "", parse: { _, _ in [:] }, handle: { _ in "" }))
+    }
+}
+
+struct SameIDPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "good", version: "2.0", summary: "a second plugin with the id good")
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {}
+}
+
+/// Subscribes to `replay.*` and records envelope ids, for the outbox replay test.
+struct ReplayWatcherPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "replay_watcher", version: "1.0", summary: "records replayed events")
+    static let seen = EnvelopeLog()
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.subscribe("replay.*") { Self.seen.add($0) }
+    }
+}
+
+/// Envelopes received, with a way to wait for a count without sleeping.
+final class EnvelopeLog: Sendable {
+    private let state = Mutex<(envelopes: [BusEnvelope], waiters: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
+
+    func add(_ envelope: BusEnvelope) {
+        let ready = state.withLock { state in
+            state.envelopes.append(envelope)
+            let count = state.envelopes.count
+            defer { state.waiters.removeAll { $0.0 <= count } }
+            return state.waiters.filter { $0.0 <= count }.map(\.1)
+        }
+        ready.forEach { $0.resume() }
+    }
+
+    func wait(for count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.envelopes.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    var envelopes: [BusEnvelope] { state.withLock { $0.envelopes } }
+}
