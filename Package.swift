@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The plugin SDK: everything a plugin may see, and nothing else.
@@ -94,11 +96,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP side door for machines: health, readiness, Prometheus metrics, routes plugins add.
+        .target(
+            name: "HuzhuHTTP",
+            dependencies: [
+                "HuzhuKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The hub: configuration, directory, accounts, audit, built-in commands, the application service.
         .target(
             name: "HuzhuCore",
             dependencies: [
-                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig", "HuzhuBus",
+                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig", "HuzhuBus", "HuzhuHTTP",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -118,15 +132,20 @@ let package = Package(
                 "HuzhuLabour", "HuzhuCulture", "HuzhuMarket", "HuzhuNotice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
+        // libedit (line editing and history for huzhuctl's interactive mode), from the system.
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // huzhuctl's pure parts: answer framing, JSON, rendering, settings; no I/O, so tests can use them.
+        .target(name: "HuzhuctlCore", swiftSettings: swiftSettings),
         .executableTarget(
             name: "huzhuctl",
             dependencies: [
+                "HuzhuctlCore", "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -169,5 +188,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HuzhuctlTests", dependencies: ["HuzhuctlCore"], swiftSettings: swiftSettings),
     ]
 )

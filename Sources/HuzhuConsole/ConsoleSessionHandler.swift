@@ -20,6 +20,8 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private var caller: ConsoleCaller?
     private var format = ConsoleFormat.text
     private var language: Language
+    /// The line ending of the client's last line, used for answers (`\r\n` clients such as redis-benchmark get `\r\n`).
+    private var newline = "\n"
     private var queued: [ConsoleFrame] = []
     private var running = false
     private var readPending = false
@@ -141,12 +143,13 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
 
     private func handle(_ frame: ConsoleFrame, context: ChannelHandlerContext) {
         resetIdleTimer(context: context)
-        guard case .line(let bytes) = frame else {
+        guard case .line(let bytes, let crlf) = frame else {
             let limit = server.configuration.maximumLineBytes
             fail(HuzhuError(.limit, "line longer than \(limit) bytes was refused: send shorter commands",
                             zh: "单行超过 \(limit) 字节，已拒绝：请缩短命令"), context: context)
             return
         }
+        newline = crlf ? "\r\n" : "\n"
         guard let line = String(validating: bytes.readableBytesView, as: UTF8.self) else {
             fail(HuzhuError(.syntax, "the line is not valid UTF-8: send commands as UTF-8 text", zh: "该行不是有效的 UTF-8 文本"), context: context)
             return
@@ -183,8 +186,10 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private func dispatch(_ parsed: ParsedLine, keyword: String, context: ChannelHandlerContext) {
         let rest = ConsoleArguments(positional: parsed.words.dropFirst().map(\.text), named: parsed.named)
         switch keyword {
-        case "PING":
-            reply(ConsoleReply(data: "PONG", line: "PONG"), context: context)
+        case "PING" where parsed.words.count == 1 && parsed.named.isEmpty:
+            // The hot path of health checks and benchmarks: a ready-made answer, no rendering.
+            context.write(wrapOutboundOut(Self.pong(format, crlf: newline == "\r\n")), promise: nil)
+            needsFlush = true
             return
         case "QUIT":
             reply(ConsoleReply(data: "BYE", line: "BYE"), context: context)
@@ -249,19 +254,20 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             caller: caller, language: language)
         let format = self.format
         let language = self.language
+        let newline = self.newline
         let logger = server.logger
         let allocator = context.channel.allocator
         runAsync(context: context) {
             var buffer = allocator.buffer(capacity: 256)
             do {
-                ConsoleOutput.render(try await command.run(request), format: format, into: &buffer)
+                ConsoleOutput.render(try await command.run(request), format: format, newline: newline, into: &buffer)
             } catch let error as HuzhuError {
-                ConsoleOutput.render(error, format: format, language: language, into: &buffer)
+                ConsoleOutput.render(error, format: format, language: language, newline: newline, into: &buffer)
             } catch {
                 logger.error("console command \(command.name) failed: \(String(reflecting: error))")
                 ConsoleOutput.render(HuzhuError(.internal, "\(command.name) failed inside the hub; the error is in the log",
                                                 zh: "\(command.name) 在系统内部出错，详情见日志"),
-                                     format: format, language: language, into: &buffer)
+                                     format: format, language: language, newline: newline, into: &buffer)
             }
             return buffer
         }
@@ -349,7 +355,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             line = "> \(envelope.topic) #\(envelope.id) \(envelope.message.json.jsonText)\(dropped)"
         }
         tailDropped = 0
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line + "\n")), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line + newline)), promise: nil)
     }
 
     private func stopTail() {
@@ -369,6 +375,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         let remote = remoteAddress
         let format = self.format
         let language = self.language
+        let newline = self.newline
         let allocator = context.channel.allocator
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         running = true
@@ -395,10 +402,10 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
                 ConsoleOutput.render(
                     ConsoleReply(data: ["user": .string(caller.username), "roles": .array(caller.roles.sorted().map { .string($0.rawValue) })],
                                  line: "OK logged in as \(caller.username) (\(roles))"),
-                    format: format, into: &buffer)
+                    format: format, newline: newline, into: &buffer)
             case .failure(let error):
                 handler.failedLogins += 1
-                ConsoleOutput.render(error, format: format, language: language, into: &buffer)
+                ConsoleOutput.render(error, format: format, language: language, newline: newline, into: &buffer)
                 if handler.failedLogins >= handler.server.configuration.maximumFailedLogins {
                     handler.closing = true
                 }
@@ -473,14 +480,14 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
 
     private func reply(_ reply: ConsoleReply, context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 64)
-        ConsoleOutput.render(reply, format: format, into: &buffer)
+        ConsoleOutput.render(reply, format: format, newline: newline, into: &buffer)
         context.write(wrapOutboundOut(buffer), promise: nil)
         needsFlush = true
     }
 
     private func fail(_ error: HuzhuError, context: ChannelHandlerContext, close: Bool = false) {
         var buffer = context.channel.allocator.buffer(capacity: 128)
-        ConsoleOutput.render(error, format: format, language: language, into: &buffer)
+        ConsoleOutput.render(error, format: format, language: language, newline: newline, into: &buffer)
         if close {
             closing = true
             context.write(wrapOutboundOut(buffer), promise: nil)
@@ -505,6 +512,13 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             needsFlush = false
             context.flush()
         }
+    }
+
+    private static let pongs: [ByteBuffer] = ["+PONG\n", "+PONG\r\n", "{\"ok\":true,\"data\":\"PONG\"}\n", "{\"ok\":true,\"data\":\"PONG\"}\r\n"]
+        .map { ByteBuffer(string: $0) }
+
+    static func pong(_ format: ConsoleFormat, crlf: Bool) -> ByteBuffer {
+        pongs[(format == .json ? 2 : 0) + (crlf ? 1 : 0)]
     }
 
     static func looksLikeHTTP(_ line: String) -> Bool {

@@ -2,7 +2,8 @@ import NIOCore
 
 /// What the framer hands the session: a complete line, or word that a line was too long.
 enum ConsoleFrame {
-    case line(ByteBuffer)
+    /// A line without its ending; `crlf` when it ended in `\r\n` (answers then end the same way).
+    case line(ByteBuffer, crlf: Bool)
     case tooLong
 }
 
@@ -44,8 +45,9 @@ struct LineFramer: ByteToMessageDecoder {
         }
         var line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
-        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-        context.fireChannelRead(wrapInboundOut(.line(line)))
+        let crlf = line.readableBytesView.last == UInt8(ascii: "\r")
+        if crlf { line.moveWriterIndex(to: line.writerIndex - 1) }
+        context.fireChannelRead(wrapInboundOut(.line(line, crlf: crlf)))
         return .continue
     }
 
@@ -54,7 +56,7 @@ struct LineFramer: ByteToMessageDecoder {
         while try decode(context: context, buffer: &buffer) == .continue {}
         if buffer.readableBytes > 0, !discarding {
             let line = buffer.readSlice(length: buffer.readableBytes)!
-            context.fireChannelRead(wrapInboundOut(.line(line)))
+            context.fireChannelRead(wrapInboundOut(.line(line, crlf: false)))
         }
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
         return .needMoreData

@@ -9,6 +9,8 @@ public final class TestDaemon: Sendable {
     public let daemon: HuzhuDaemon
     public let database: TestDatabase
     public let consolePort: Int
+    /// The HTTP side door's port.
+    public let httpPort: Int
     /// The `admin` account's password.
     public let adminPassword: String
     /// The running hub, for looking inside.
@@ -16,8 +18,10 @@ public final class TestDaemon: Sendable {
     private let runTask: Task<Void, any Error>
     private let dataDirectory: String
 
-    init(daemon: HuzhuDaemon, database: TestDatabase, consolePort: Int, adminPassword: String, hub: Hub, runTask: Task<Void, any Error>, dataDirectory: String) {
+    init(daemon: HuzhuDaemon, database: TestDatabase, consolePort: Int, httpPort: Int, adminPassword: String, hub: Hub,
+         runTask: Task<Void, any Error>, dataDirectory: String) {
         self.daemon = daemon
+        self.httpPort = httpPort
         self.hub = hub
         self.database = database
         self.consolePort = consolePort
@@ -53,7 +57,7 @@ public final class TestDaemon: Sendable {
             try await runTask.value  // surfaces the start-up error
             throw HuzhuError(.internal, "the test daemon stopped before it was ready")
         }
-        return TestDaemon(daemon: daemon, database: database, consolePort: ready.consolePort,
+        return TestDaemon(daemon: daemon, database: database, consolePort: ready.consolePort, httpPort: ready.httpPort,
                           adminPassword: configuration.adminPassword!, hub: ready.hub, runTask: runTask, dataDirectory: dataDirectory)
     }
 

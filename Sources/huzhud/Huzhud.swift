@@ -7,6 +7,8 @@ import HuzhuLabour
 import HuzhuMarket
 import HuzhuNotice
 import Logging
+import Metrics
+import Prometheus
 
 /// The plugins compiled into this daemon: the one place they are listed.
 let builtInPlugins: [any HuzhuPlugin.Type] = [LabourPlugin.self, CulturePlugin.self, MarketPlugin.self, NoticePlugin.self]
@@ -76,6 +78,8 @@ extension Huzhud {
         @OptionGroup var store: StoreOptions
         @Option(help: "Admin console address HOST:PORT (env HUZHU_CONSOLE; default 127.0.0.1:7700)") var console: String?
         @Option(help: "Also serve the console on this Unix socket (env HUZHU_CONSOLE_SOCKET)") var consoleSocket: String?
+        @Option(help: "Open console connections at most (env HUZHU_CONSOLE_MAX_CONNECTIONS; default 512)") var consoleMaxConnections: String?
+        @Option(help: "Console connections not yet logged in, at most (env HUZHU_CONSOLE_MAX_UNAUTHENTICATED; default 32)") var consoleMaxUnauthenticated: String?
         @Option(help: "HTTP address HOST:PORT for gateways, health and metrics (env HUZHU_HTTP; default 127.0.0.1:7701)") var http: String?
         @Option(help: "The hub's time zone for SMS dates and quiet hours (env HUZHU_TIME_ZONE; default Asia/Shanghai)") var timeZone: String?
         @Option(help: "Console language, zh or en (env HUZHU_LANGUAGE; default zh)") var language: String?
@@ -86,6 +90,8 @@ extension Huzhud {
             var extra: [String: String] = [:]
             extra["console"] = console
             extra["console_socket"] = consoleSocket
+            extra["console_max_connections"] = consoleMaxConnections
+            extra["console_max_unauthenticated"] = consoleMaxUnauthenticated
             extra["http"] = http
             extra["time_zone"] = timeZone
             extra["language"] = language
@@ -93,8 +99,11 @@ extension Huzhud {
             if demo { extra["demo"] = "true" }
             let configuration = try store.resolve(extra: extra)
             let logger = store.logger(configuration)
+            // swift-metrics has one backend per process: bootstrapped here, in the executable, not in the library.
+            let metrics = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
             try await CLIErrors.reporting {
-                try await HuzhuDaemon(configuration: configuration, plugins: builtInPlugins, logger: logger).run()
+                try await HuzhuDaemon(configuration: configuration, plugins: builtInPlugins, metrics: metrics, logger: logger).run()
             }
         }
     }

@@ -18,6 +18,9 @@ struct GoodPlugin: HuzhuPlugin {
         })
         registrar.intent(SMSIntent("good.hi", keywords: ["你好"], aliases: ["HI"], example: "你好", parse: { _, _ in [:] },
                                    handle: { _ in LocalizedText(en: "hi", zh: "你好") }))
+        registrar.route(HTTPRoute(.get, "/good/echo", access: .roles([.gateway])) { request in
+            HTTPRouteResponse(body: "\(request.caller?.username ?? "?"): \(request.query["text"] ?? "")")
+        })
     }
 }
 

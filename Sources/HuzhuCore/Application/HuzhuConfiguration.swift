@@ -16,6 +16,9 @@ public struct HuzhuConfiguration: Sendable {
     public var console = HostPort(host: "127.0.0.1", port: 7700)
     /// An additional Unix socket for the console.
     public var consoleSocket: String?
+    /// Open console connections at most, and of those not yet logged in.
+    public var consoleMaxConnections = 512
+    public var consoleMaxUnauthenticated = 32
     /// The HTTP side door (gateway webhooks, health, metrics).
     public var http = HostPort(host: "127.0.0.1", port: 7701)
     /// The hub's time zone: SMS dates and quiet hours are read in it.
@@ -80,6 +83,14 @@ public struct HuzhuConfiguration: Sendable {
                 help: "use this PostgreSQL server instead of the embedded cluster (postgres://user:password@host:5432/db)") { $0.databaseURL = $1.isEmpty ? nil : $1 },
         Setting(key: "console", environment: "HUZHU_CONSOLE", flag: "--console", help: "admin console address HOST:PORT") { config, value throws(HuzhuError) in config.console = try HostPort(parsing: value, setting: "console") },
         Setting(key: "console_socket", environment: "HUZHU_CONSOLE_SOCKET", flag: "--console-socket", help: "also listen on this Unix socket") { $0.consoleSocket = $1.isEmpty ? nil : $1 },
+        Setting(key: "console_max_connections", environment: "HUZHU_CONSOLE_MAX_CONNECTIONS", flag: "--console-max-connections",
+                help: "open console connections at most (default 512)") { config, value throws(HuzhuError) in
+            config.consoleMaxConnections = try parseCount(value, setting: "console_max_connections")
+        },
+        Setting(key: "console_max_unauthenticated", environment: "HUZHU_CONSOLE_MAX_UNAUTHENTICATED", flag: "--console-max-unauthenticated",
+                help: "console connections not yet logged in, at most (default 32)") { config, value throws(HuzhuError) in
+            config.consoleMaxUnauthenticated = try parseCount(value, setting: "console_max_unauthenticated")
+        },
         Setting(key: "http", environment: "HUZHU_HTTP", flag: "--http", help: "HTTP address HOST:PORT (gateways, health, metrics)") { config, value throws(HuzhuError) in config.http = try HostPort(parsing: value, setting: "http") },
         Setting(key: "time_zone", environment: "HUZHU_TIME_ZONE", flag: "--time-zone", help: "the hub's time zone") { config, value throws(HuzhuError) in
             guard TimeZone(identifier: value) != nil else {
@@ -135,6 +146,13 @@ public struct HuzhuConfiguration: Sendable {
         case .boolean(let flag): flag ? "true" : "false"
         case .array(let values): values.map(text(of:)).joined(separator: ",")
         }
+    }
+
+    static func parseCount(_ value: String, setting: String) throws(HuzhuError) -> Int {
+        guard let count = Int(value), (1...100_000).contains(count) else {
+            throw HuzhuError(.invalid, "\(setting) must be a whole number from 1 to 100000, not '\(value)'")
+        }
+        return count
     }
 
     static func parseBool(_ value: String, setting: String) throws(HuzhuError) -> Bool {

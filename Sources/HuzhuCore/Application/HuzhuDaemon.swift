@@ -2,12 +2,14 @@ import Foundation
 import HuzhuBus
 import HuzhuConsole
 import HuzhuDemo
+import HuzhuHTTP
 import HuzhuKit
 import HuzhuStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -16,6 +18,8 @@ public struct DaemonReady: Sendable {
     /// The console's bound TCP address.
     public let consoleHost: String
     public let consolePort: Int
+    /// The HTTP side door's bound port.
+    public let httpPort: Int
     /// Which store it uses.
     public let store: String
     /// The running hub (for tests that look inside).
@@ -31,12 +35,15 @@ public final class HuzhuDaemon: Sendable {
     /// Every compiled-in plugin; the configuration's disabled ones are shown as disabled and not started.
     let allPlugins: [any HuzhuPlugin.Type]
     let logger: Logger
+    /// Where swift-metrics reports go, for `/metrics` (bootstrapped once per process by the executable).
+    let metrics: PrometheusCollectorRegistry?
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
     private let stopRequested = NIOLockedValueBox(false)
 
-    public init(configuration: HuzhuConfiguration, plugins: [any HuzhuPlugin.Type], logger: Logger) {
+    public init(configuration: HuzhuConfiguration, plugins: [any HuzhuPlugin.Type], metrics: PrometheusCollectorRegistry? = nil, logger: Logger) {
         self.configuration = configuration
         self.allPlugins = plugins
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -109,19 +116,34 @@ struct HubService: Service {
         consoleConfiguration.port = configuration.console.port
         consoleConfiguration.unixSocketPath = configuration.consoleSocket
         consoleConfiguration.defaultLanguage = configuration.language
+        consoleConfiguration.maximumConnections = configuration.consoleMaxConnections
+        consoleConfiguration.maximumUnauthenticated = configuration.consoleMaxUnauthenticated
         let console = ConsoleServer(
             configuration: consoleConfiguration, registry: registry,
             authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus, logger: logger)
         let address = try await console.start()
         hub.attach(console)
         let port = address.port ?? configuration.console.port
-        logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), store \(store.summary)")
-        onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, store: store.summary, hub: hub))
 
-        // Serve until asked to stop, then let sessions finish the command they are running.
-        try? await gracefulShutdown()
-        logger.info("shutting down: no new connections, finishing running commands")
-        await console.shutdown()
+        let sideDoor = HTTPSideDoor(
+            host: configuration.http.host, port: configuration.http.port, routes: host.routes,
+            readiness: Readiness.checks(hub: hub, plugins: daemon.allPlugins), metrics: daemon.metrics,
+            verifyToken: { try await hub.accounts.verify(token: $0) }, logger: logger)
+        let (httpPorts, httpPortContinuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Runs until the service group's graceful shutdown reaches it (the shutdown context is task-local).
+            group.addTask { try await sideDoor.run { httpPortContinuation.yield($0); httpPortContinuation.finish() } }
+            var ports = httpPorts.makeAsyncIterator()
+            let httpPort = await ports.next() ?? configuration.http.port
+            logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), http \(configuration.http.host):\(httpPort), store \(store.summary)")
+            onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, httpPort: httpPort, store: store.summary, hub: hub))
+
+            // Serve until asked to stop, then let sessions finish the command they are running.
+            try? await gracefulShutdown()
+            logger.info("shutting down: no new connections, finishing running commands")
+            await console.shutdown()
+            try await group.waitForAll()
+        }
         await host.stop()
         await store.bus.drain()
         await store.handle.outbox.waitUntilFlushed()

@@ -55,6 +55,8 @@ public final class PluginHost: Sendable {
         var subscriptions: [any BusSubscription] = []
         var jobs: [Task<Void, Never>] = []
         var intents: [SMSIntent] = []
+        var routes: [HTTPRoute] = []
+        var started = false
     }
 
     struct Loaded {
@@ -133,6 +135,7 @@ public final class PluginHost: Sendable {
         var subscriptions: [any BusSubscription] = []
         var jobs: [Task<Void, Never>] = []
         var intents: [SMSIntent] = []
+        var routes: [HTTPRoute] = []
         for item in started {
             let id = item.context.plugin
             for command in item.registrar.commands { try registry.register(command, owner: id) }
@@ -144,6 +147,7 @@ public final class PluginHost: Sendable {
                 jobs.append(Self.schedule(job, plugin: id, clock: clock, timeZone: timeZone, logger: logger))
             }
             intents += item.registrar.intents
+            routes += item.registrar.routes
             if let index = statuses.firstIndex(where: { $0.id == id }) {
                 statuses[index].commands = item.registrar.commands.map(\.name)
                 statuses[index].intents = item.registrar.intents.map(\.name)
@@ -156,6 +160,8 @@ public final class PluginHost: Sendable {
             state.subscriptions = subscriptions
             state.jobs = jobs
             state.intents = intents
+            state.routes = routes
+            state.started = true
         }
     }
 
@@ -176,6 +182,12 @@ public final class PluginHost: Sendable {
 
     /// The SMS intents of the running plugins.
     public var intents: [SMSIntent] { state.withLock { $0.intents } }
+
+    /// The HTTP routes of the running plugins.
+    public var routes: [HTTPRoute] { state.withLock { $0.routes } }
+
+    /// True once `start` has finished (whatever was declined).
+    public var hasStarted: Bool { state.withLock { $0.started } }
 
     // MARK: - Checks
 
@@ -221,8 +233,19 @@ public final class PluginHost: Sendable {
         for command in registry.all { commandOwners[command.name] = "core" }
         var keywordOwners: [String: String] = [:]
         var intentOwners: [String: String] = [:]
+        var routeOwners: [String: String] = ["GET /healthz": "core", "GET /readyz": "core", "GET /metrics": "core"]
         for item in loaded {
             let id = item.context.plugin
+            for route in item.registrar.routes {
+                let key = "\(route.method.rawValue) \(route.path)"
+                guard route.path.hasPrefix("/") else {
+                    throw HuzhuError(.invalid, "HTTP route \(route.path) of \(id) must be an absolute path (/gateway/…)")
+                }
+                if let other = routeOwners[key] {
+                    throw HuzhuError(.conflict, "HTTP route \(key) is registered by both \(other) and \(id)")
+                }
+                routeOwners[key] = id
+            }
             for command in item.registrar.commands {
                 if let other = commandOwners[command.name] {
                     throw HuzhuError(.conflict, "console command \(command.name) is registered by both \(other) and \(id): rename one")

@@ -7,6 +7,7 @@ public struct PluginRegistrar: Sendable {
     public private(set) var intents: [SMSIntent] = []
     public private(set) var subscriptions: [PluginSubscription] = []
     public private(set) var jobs: [PeriodicJob] = []
+    public private(set) var routes: [HTTPRoute] = []
 
     public init() {}
 
@@ -26,6 +27,11 @@ public struct PluginRegistrar: Sendable {
         _ handler: @escaping @Sendable (BusEnvelope) async throws -> Void
     ) {
         subscriptions.append(PluginSubscription(pattern: pattern, capacity: capacity, overflow: overflow, handler: handler))
+    }
+
+    /// Adds an HTTP route on the side door (token-authenticated; paths must be unused).
+    public mutating func route(_ route: HTTPRoute) {
+        routes.append(route)
     }
 
     /// Runs a job on a schedule while the hub runs.

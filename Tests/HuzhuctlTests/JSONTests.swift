@@ -1,0 +1,2 @@
+import HuzhuctlCore
+import Testing
