@@ -26,6 +26,19 @@ public final class ConsoleClient: Sendable {
         return ConsoleClient(channel: channel, inbound: stream)
     }
 
+    /// Connects to a console's Unix socket.
+    public static func connect(unixSocket path: String) async throws -> ConsoleClient {
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(InboundForwarder(continuation: continuation))
+                }
+            }
+            .connect(unixDomainSocketPath: path).get()
+        return ConsoleClient(channel: channel, inbound: stream)
+    }
+
     /// Sends raw bytes as they are (for malformed input).
     public func sendRaw(_ bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))

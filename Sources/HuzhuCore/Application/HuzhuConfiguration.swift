@@ -57,6 +57,9 @@ public struct HuzhuConfiguration: Sendable {
     }
 
     // Knobs for tests and benchmarks, not exposed as flags.
+    /// Time to log in, and idle time before a console session is closed.
+    public var consoleAuthenticationTimeout: Duration = .seconds(10)
+    public var consoleIdleTimeout: Duration = .seconds(900)
     /// PBKDF2 rounds for new password hashes.
     public var passwordRounds = PasswordHasher.defaultRounds
     /// Extra settings for the embedded cluster's postgresql.conf.

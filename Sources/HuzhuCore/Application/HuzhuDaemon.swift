@@ -118,6 +118,8 @@ struct HubService: Service {
         consoleConfiguration.defaultLanguage = configuration.language
         consoleConfiguration.maximumConnections = configuration.consoleMaxConnections
         consoleConfiguration.maximumUnauthenticated = configuration.consoleMaxUnauthenticated
+        consoleConfiguration.authenticationTimeout = configuration.consoleAuthenticationTimeout
+        consoleConfiguration.idleTimeout = configuration.consoleIdleTimeout
         let console = ConsoleServer(
             configuration: consoleConfiguration, registry: registry,
             authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus, logger: logger)
