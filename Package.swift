@@ -52,6 +52,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The SMS layer: normalised text, keyword routing to plugins' intents, replies and segments.
+        .target(
+            name: "HuzhuSMS",
+            dependencies: ["HuzhuKit"],
+            swiftSettings: swiftSettings
+        ),
         // The migrations, embedded in the binary so it runs from any working directory.
         .target(
             name: "HuzhuSQL",
@@ -111,7 +117,7 @@ let package = Package(
         .target(
             name: "HuzhuCore",
             dependencies: [
-                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig", "HuzhuBus", "HuzhuHTTP",
+                "HuzhuKit", "HuzhuStore", "HuzhuSQL", "HuzhuConsole", "HuzhuDemo", "HuzhuConfig", "HuzhuBus", "HuzhuHTTP", "HuzhuSMS",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -172,6 +178,12 @@ let package = Package(
         .testTarget(name: "HuzhuKitTests", dependencies: ["HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(name: "HuzhuConsoleTests", dependencies: ["HuzhuConsole", "HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(name: "HuzhuBusTests", dependencies: ["HuzhuBus", "HuzhuKit"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HuzhuSMSTests",
+            dependencies: ["HuzhuSMS", "HuzhuKit", "HuzhuLabour", "HuzhuCulture", "HuzhuMarket"],
+            resources: [.embedInCode("corpus.tsv")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HuzhuConfigTests", dependencies: ["HuzhuConfig", "HuzhuKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HuzhuStoreTests",
