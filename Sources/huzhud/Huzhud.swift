@@ -84,6 +84,8 @@ extension Huzhud {
         @Option(help: "The hub's time zone for SMS dates and quiet hours (env HUZHU_TIME_ZONE; default Asia/Shanghai)") var timeZone: String?
         @Option(help: "Console language, zh or en (env HUZHU_LANGUAGE; default zh)") var language: String?
         @Option(help: "Plugin ids not to start, comma separated (env HUZHU_DISABLED_PLUGINS)") var disablePlugin: String?
+        @Option(help: "Hours when SMS notifications wait, HH:MM-HH:MM (env HUZHU_QUIET_HOURS; default 21:30-07:00)") var quietHours: String?
+        @Option(help: "SMS per second each gateway may take (env HUZHU_SMS_GATEWAY_RATE; default 10)") var smsGatewayRate: String?
         @Flag(help: "Load the demo county on first start (env HUZHU_DEMO)") var demo = false
 
         func run() async throws {
@@ -96,6 +98,8 @@ extension Huzhud {
             extra["time_zone"] = timeZone
             extra["language"] = language
             extra["disabled_plugins"] = disablePlugin
+            extra["quiet_hours"] = quietHours
+            extra["sms_gateway_rate"] = smsGatewayRate
             if demo { extra["demo"] = "true" }
             let configuration = try store.resolve(extra: extra)
             let logger = store.logger(configuration)

@@ -99,3 +99,20 @@ final class EnvelopeLog: Sendable {
 
     var envelopes: [BusEnvelope] { state.withLock { $0.envelopes } }
 }
+
+/// `NOTIFY <member> "<text>" [urgent=yes]`: queues an SMS notification the way plugins do.
+struct NotifierPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "notifier", version: "1.0", summary: "queues notifications")
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        let usage = "NOTIFY <member> <text> [urgent=yes]"
+        registrar.command(ConsoleCommand("NOTIFY", usage: usage, summary: "queue an SMS", access: .roles([.staff])) { request in
+            let member = try request.arguments.requiredID(0, usage: usage)
+            let text = try request.arguments.required(1, usage: usage)
+            let urgent = try request.arguments.bool("urgent", usage: usage) ?? false
+            let id = try await context.store.write(as: try request.actor()) { tx in
+                try await tx.notify(member: member, LocalizedText(en: text, zh: text), urgent: urgent)
+            }
+            return ConsoleReply(data: id.map { .int(Int($0)) } ?? .null, line: "queued")
+        })
+    }
+}

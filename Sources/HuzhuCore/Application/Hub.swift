@@ -11,6 +11,7 @@ public final class Hub: Sendable {
     public let directory: Directory
     public let accounts: StaffAccounts
     public let plugins: PluginHost
+    public let sms: SMSHub
     public let startedAt = Date()
     private let console = Mutex<ConsoleServer?>(nil)
 
@@ -20,6 +21,13 @@ public final class Hub: Sendable {
         self.directory = Directory(store: store.handle)
         self.accounts = StaffAccounts(store: store.handle, hasher: PasswordHasher(rounds: configuration.passwordRounds))
         self.plugins = plugins
+        var policy = SMSOutboxPolicy()
+        policy.timeZone = TimeZone(identifier: configuration.timeZone) ?? policy.timeZone
+        policy.quietStart = configuration.quietHours.start
+        policy.quietEnd = configuration.quietHours.end
+        policy.gatewayRate = configuration.smsGatewayRate
+        policy.leaseTimeout = configuration.smsLeaseTimeout
+        self.sms = SMSHub(outbox: SMSOutbox(store: store.handle, policy: policy, clock: SystemClock()))
     }
 
     var bus: LocalBus { store.bus }

@@ -23,6 +23,10 @@ public struct HuzhuConfiguration: Sendable {
     public var http = HostPort(host: "127.0.0.1", port: 7701)
     /// The hub's time zone: SMS dates and quiet hours are read in it.
     public var timeZone = "Asia/Shanghai"
+    /// Quiet hours: non-urgent SMS notifications wait until they end (minutes after midnight, hub time).
+    public var quietHours = (start: 21 * 60 + 30, end: 7 * 60)
+    /// Messages per second each SMS gateway may take from the outbox.
+    public var smsGatewayRate = 10.0
     /// Load the demo county on first start.
     public var demo = false
     /// Where initdb, pg_ctl and postgres are, when not found by the search.
@@ -60,6 +64,8 @@ public struct HuzhuConfiguration: Sendable {
     /// Time to log in, and idle time before a console session is closed.
     public var consoleAuthenticationTimeout: Duration = .seconds(10)
     public var consoleIdleTimeout: Duration = .seconds(900)
+    /// How long a gateway's lease on an outbox message lasts without SMS ACK.
+    public var smsLeaseTimeout: Duration = .seconds(120)
     /// PBKDF2 rounds for new password hashes.
     public var passwordRounds = PasswordHasher.defaultRounds
     /// Extra settings for the embedded cluster's postgresql.conf.
@@ -100,6 +106,17 @@ public struct HuzhuConfiguration: Sendable {
                 throw HuzhuError(.invalid, "time zone '\(value)' is not known: use an IANA name such as Asia/Shanghai")
             }
             config.timeZone = value
+        },
+        Setting(key: "quiet_hours", environment: "HUZHU_QUIET_HOURS", flag: "--quiet-hours",
+                help: "hours when SMS notifications wait, HH:MM-HH:MM (default 21:30-07:00; 00:00-00:00 for none)") { config, value throws(HuzhuError) in
+            config.quietHours = try parseQuietHours(value)
+        },
+        Setting(key: "sms_gateway_rate", environment: "HUZHU_SMS_GATEWAY_RATE", flag: "--sms-gateway-rate",
+                help: "SMS per second each gateway may take from the outbox (default 10)") { config, value throws(HuzhuError) in
+            guard let rate = Double(value), rate > 0, rate <= 10_000 else {
+                throw HuzhuError(.invalid, "sms_gateway_rate must be a number of messages per second from 0.01 to 10000, not '\(value)'")
+            }
+            config.smsGatewayRate = rate
         },
         Setting(key: "demo", environment: "HUZHU_DEMO", flag: "--demo", help: "load the demo county on first start") { config, value throws(HuzhuError) in config.demo = try parseBool(value, setting: "demo") },
         Setting(key: "pg_bin_dir", environment: "HUZHU_PG_BIN_DIR", flag: "--pg-bin-dir", help: "folder of initdb, pg_ctl and postgres") { $0.pgBinDirectory = $1.isEmpty ? nil : $1 },
@@ -149,6 +166,19 @@ public struct HuzhuConfiguration: Sendable {
         case .boolean(let flag): flag ? "true" : "false"
         case .array(let values): values.map(text(of:)).joined(separator: ",")
         }
+    }
+
+    static func parseQuietHours(_ value: String) throws(HuzhuError) -> (start: Int, end: Int) {
+        func minutes(_ text: Substring) -> Int? {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+            return hour * 60 + minute
+        }
+        let halves = value.split(separator: "-")
+        guard halves.count == 2, let start = minutes(halves[0]), let end = minutes(halves[1]) else {
+            throw HuzhuError(.invalid, "quiet_hours must be HH:MM-HH:MM, e.g. 21:30-07:00, not '\(value)'")
+        }
+        return (start, end)
     }
 
     static func parseCount(_ value: String, setting: String) throws(HuzhuError) -> Int {

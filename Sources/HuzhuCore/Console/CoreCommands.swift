@@ -5,7 +5,8 @@ import HuzhuKit
 enum CoreCommands {
     static func registry(hub: Hub) throws -> ConsoleRegistry {
         var registry = ConsoleRegistry()
-        for command in systemCommands(hub) + userCommands(hub) + villageCommands(hub) + householdCommands(hub) + memberCommands(hub) {
+        for command in systemCommands(hub) + userCommands(hub) + villageCommands(hub) + householdCommands(hub) + memberCommands(hub)
+            + smsOutboxCommands(hub) {
             try registry.register(command, owner: "core")
         }
         return registry

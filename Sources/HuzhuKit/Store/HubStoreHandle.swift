@@ -67,6 +67,45 @@ public final class WriteTransaction {
     }
 }
 
+extension WriteTransaction {
+    /// Queues an SMS notification to a member, in this transaction, in the member's language.
+    ///
+    /// Nothing is sent to a member without a phone, who opted out (退订), or who is demo data (their
+    /// numbers belong to nobody we know): the row is kept as `suppressed` so the decision is visible.
+    /// The same text to the same number more than twice in ten minutes is held too (loop guard).
+    /// Non-urgent notifications wait for the end of quiet hours.
+    @discardableResult
+    public func notify(member: Int64, _ text: LocalizedText, urgent: Bool = false) async throws -> Int64? {
+        let rows = try await query("SELECT phone, language, opted_out, is_demo FROM member WHERE id = \(member)")
+        var found: (String?, String, Bool, Bool)?
+        for try await row in rows.decode((String?, String, Bool, Bool).self) { found = row }
+        guard let (phone, language, optedOut, isDemo) = found else {
+            throw HuzhuError(.notFound, "no member \(member) to notify")
+        }
+        guard let phone else { return nil }
+        let body = text.text(in: Language(rawValue: language) ?? .zh)
+        let recent = try await query(
+            """
+            SELECT count(*) FROM sms_outbox
+            WHERE phone = \(phone) AND text = \(body) AND created_at > now() - interval '10 minutes'
+            """)
+        var repeats = 0
+        for try await count in recent.decode(Int.self) { repeats = count }
+        let reason: String? = isDemo ? "demo member: never sent" : optedOut ? "the member opted out (退订)"
+            : repeats >= 2 ? "loop guard: the same text to this number twice in ten minutes already" : nil
+        let inserted = try await query(
+            """
+            INSERT INTO sms_outbox (phone, member_id, text, segments, kind, urgent, status, last_error)
+            VALUES (\(phone), \(member), \(body), \(SMSSegments.count(body)), 'notification', \(urgent),
+                    \(reason == nil ? "queued" : "suppressed"), \(reason))
+            RETURNING id
+            """)
+        var id: Int64?
+        for try await value in inserted.decode(Int64.self) { id = value }
+        return id
+    }
+}
+
 /// An event written to the outbox, waiting for its transaction to commit.
 public struct DurableEvent: Sendable {
     /// The outbox row id, also the envelope id subscribers see.
