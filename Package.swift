@@ -168,6 +168,8 @@ let package = Package(
             name: "HuzhuTesting",
             dependencies: [
                 "HuzhuCore", "HuzhuStore", "HuzhuKit", "HuzhuBus",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

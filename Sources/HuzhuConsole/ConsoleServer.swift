@@ -17,8 +17,10 @@ public final class ConsoleServer: Sendable {
     let logger: Logger
     let group: any EventLoopGroup
     let state = NIOLockedValueBox(State())
-    /// Produces the `INFO` block; set by the hub.
-    let startedAt = ContinuousClock.now
+    /// `huzhu_console_commands_total{command}` and `huzhu_console_errors_total{code}` (made once: a
+    /// lookup in the metrics factory per command would cost more than the command).
+    let commandCounters: [String: Counter]
+    let errorCounters: [HuzhuError.Code: Counter]
 
     struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
@@ -37,6 +39,12 @@ public final class ConsoleServer: Sendable {
         self.bus = bus
         self.group = group
         self.logger = logger
+        self.commandCounters = Dictionary(uniqueKeysWithValues: registry.all.map {
+            ($0.name, Counter(label: "huzhu_console_commands_total", dimensions: [("command", $0.name)]))
+        })
+        self.errorCounters = Dictionary(uniqueKeysWithValues: HuzhuError.Code.allCases.map {
+            ($0, Counter(label: "huzhu_console_errors_total", dimensions: [("code", $0.rawValue)]))
+        })
     }
 
     /// Binds the TCP port (and the Unix socket, if configured); returns the TCP address actually bound.

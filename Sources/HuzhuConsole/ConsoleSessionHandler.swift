@@ -257,13 +257,18 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         let newline = self.newline
         let logger = server.logger
         let allocator = context.channel.allocator
+        let counter = server.commandCounters[command.name]
+        let errorCounters = server.errorCounters
         runAsync(context: context) {
             var buffer = allocator.buffer(capacity: 256)
+            counter?.increment()
             do {
                 ConsoleOutput.render(try await command.run(request), format: format, newline: newline, into: &buffer)
             } catch let error as HuzhuError {
+                errorCounters[error.code]?.increment()
                 ConsoleOutput.render(error, format: format, language: language, newline: newline, into: &buffer)
             } catch {
+                errorCounters[.internal]?.increment()
                 logger.error("console command \(command.name) failed: \(String(reflecting: error))")
                 ConsoleOutput.render(HuzhuError(.internal, "\(command.name) failed inside the hub; the error is in the log",
                                                 zh: "\(command.name) 在系统内部出错，详情见日志"),

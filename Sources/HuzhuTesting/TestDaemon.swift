@@ -2,7 +2,9 @@ import Foundation
 import HuzhuCore
 import HuzhuKit
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 
 /// A real daemon in this process, on its own test database and an ephemeral console port.
 public final class TestDaemon: Sendable {
@@ -46,7 +48,7 @@ public final class TestDaemon: Sendable {
         configuration.adminPassword = "admin-test-password"
         configuration.passwordRounds = 1_000  // the cost is not under test; logins stay fast
         configure(&configuration)
-        let daemon = HuzhuDaemon(configuration: configuration, plugins: plugins, logger: TestLog.logger)
+        let daemon = HuzhuDaemon(configuration: configuration, plugins: plugins, metrics: TestMetrics.registry, logger: TestLog.logger)
         let (readyStream, readyContinuation) = AsyncStream.makeStream(of: DaemonReady.self)
         let runTask = Task {
             defer { readyContinuation.finish() }
@@ -102,4 +104,14 @@ public func withTestDaemon<T: Sendable>(
         try? await daemon.stop()
         throw error
     }
+}
+
+/// swift-metrics allows one backend per process: the test process bootstraps Prometheus once, and every
+/// daemon under test reports into it.
+public enum TestMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 }

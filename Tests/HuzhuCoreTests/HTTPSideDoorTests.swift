@@ -27,7 +27,10 @@ import Testing
             let ready = try await get(daemon.httpPort, "/readyz")
             #expect(ready.status == 200, "\(ready.body)")
             #expect(ready.body.contains(#""ready":true"#) && ready.body.contains(#""check":"migrations""#))
-            #expect(try await get(daemon.httpPort, "/metrics").status == 200)
+            _ = try await daemon.console().json("MEMBER FIND 张")
+            let metrics = try await get(daemon.httpPort, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains(#"huzhu_console_commands_total{command="MEMBER FIND"}"#), "\(metrics.body.prefix(300))")
 
             #expect(try await get(daemon.httpPort, "/good/echo?text=hi").status == 401, "no token")
             #expect(try await get(daemon.httpPort, "/good/echo?text=hi", token: "hz_forged").status == 401)
