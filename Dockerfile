@@ -20,6 +20,12 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS build
 WORKDIR /build
 
+# libedit-dev: huzhuctl's line editing and history (the CLibEdit system library target).
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends libedit-dev \
+    && rm -rf /var/lib/apt/lists/*
+
 # Resolve dependencies on their own layer, so it stays cached while only the sources change.
 # Package.resolved is optional (.gitignore lists it today); when present, its versions are used exactly.
 COPY Package.* ./
@@ -34,7 +40,7 @@ COPY . .
 # (`.embedInCode` in Package.swift, read through the generated PackageResources, not Bundle.module),
 # and no target or dependency has resources on Linux, so the build makes no *.resources folder.
 #
-# huzhuctl is built too (it is still a stub).
+# huzhuctl is built too; it links libedit dynamically (libedit2 in the runtime stage).
 RUN swift build -c release --static-swift-stdlib --product huzhud \
     && swift build -c release --static-swift-stdlib --product huzhuctl \
     && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
@@ -58,6 +64,7 @@ ARG HUZHU_UID=10001
 # - tini: PID 1. It passes SIGTERM to huzhud only, and reaps the postmaster that pg_ctl leaves behind
 #   when it exits (the postmaster is re-parented to PID 1).
 # - ca-certificates: sslmode=verify-full to an external PostgreSQL. tzdata: time zone names.
+# - libedit2: huzhuctl's line editing (`docker exec -it huzhud huzhuctl`).
 RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends postgresql-common \
@@ -69,6 +76,7 @@ RUN export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true \
         ca-certificates \
         tzdata \
         libstdc++6 \
+        libedit2 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid "${HUZHU_UID}" huzhu \

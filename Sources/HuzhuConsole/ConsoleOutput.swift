@@ -19,12 +19,14 @@ enum ConsoleOutput {
             text += "}" + newline
             buffer.writeString(text)
         case .text:
-            if reply.text.count == 1, !reply.text[0].contains("\n") {
+            if reply.text.count == 1, !reply.text[0].contains("\n"), !reply.text[0].contains("\r") {
                 buffer.writeString("+" + reply.text[0] + newline)
             } else {
-                for line in reply.text.flatMap({ $0.split(separator: "\n", omittingEmptySubsequences: false) }) {
-                    // Dot-stuffing, as in SMTP: a line that starts with "." gets another, so "." alone ends the block.
-                    buffer.writeString((line.hasPrefix(".") ? "." : "") + line + newline)
+                for line in reply.text.flatMap({ $0.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) }) {
+                    // Dot-stuffing, as in SMTP, widened: a line starting with ".", "+", "-" or ">" gets a "." in
+                    // front, so "." alone ends the block and no line of a block reads as an answer or an event.
+                    let stuff = line.first.map { ".+->".contains($0) } ?? false
+                    buffer.writeString((stuff ? "." : "") + line + newline)
                 }
                 buffer.writeString("." + newline)
             }

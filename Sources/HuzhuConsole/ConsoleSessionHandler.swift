@@ -51,7 +51,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             authTimer = context.eventLoop.scheduleTask(in: .init(server.configuration.authenticationTimeout)) {
                 let (handler, context) = loopBound.value
-                guard handler.caller == nil else { return }
+                guard handler.caller == nil, !handler.running else { return }  // an AUTH being checked may finish
                 handler.fail(HuzhuError(.auth, "not logged in in time: send AUTH <user> <password> right after connecting",
                                         zh: "未及时登录：连接后请立即发送 AUTH 用户名 密码"), context: context, close: true)
             }
@@ -79,9 +79,14 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             inputClosed = true
             if !running { closeAfterWrites(context: context) }
         } else if event is Drain {
-            closing = true
             queued.removeAll()
-            if !running { closeAfterWrites(context: context) }
+            if running {
+                closing = true  // the running command's answer goes out, then the session closes
+            } else {
+                // Say why, so a client can tell a shutdown from a crash.
+                fail(HuzhuError(.unavailable, "the hub is shutting down: reconnect in a moment", zh: "系统正在关闭，请稍后重新连接"),
+                     context: context, close: true)
+            }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -186,8 +191,8 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private func dispatch(_ parsed: ParsedLine, keyword: String, context: ChannelHandlerContext) {
         let rest = ConsoleArguments(positional: parsed.words.dropFirst().map(\.text), named: parsed.named)
         switch keyword {
-        case "PING" where parsed.words.count == 1 && parsed.named.isEmpty:
-            // The hot path of health checks and benchmarks: a ready-made answer, no rendering.
+        case "PING":
+            // The hot path of health checks and benchmarks: a ready-made answer, no rendering (arguments ignored).
             context.write(wrapOutboundOut(Self.pong(format, crlf: newline == "\r\n")), promise: nil)
             needsFlush = true
             return
@@ -200,7 +205,11 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             authenticate(rest, context: context)
             return
         case "HELP":
-            reply(help(rest.positional), context: context)
+            do {
+                reply(try help(rest.positional), context: context)
+            } catch {
+                fail(error, context: context)
+            }
             return
         default:
             break
@@ -360,6 +369,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             line = "> \(envelope.topic) #\(envelope.id) \(envelope.message.json.jsonText)\(dropped)"
         }
         tailDropped = 0
+        resetIdleTimer(context: context)  // a session that watches the bus is not idle
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line + newline)), promise: nil)
     }
 
@@ -461,15 +471,14 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         ("BUS UNTAIL", "BUS UNTAIL", LocalizedText(en: "Stop streaming bus events", zh: "停止显示总线事件"), .roles([.staff, .readonly])),
     ]
 
-    private func help(_ words: [String]) -> ConsoleReply {
+    private func help(_ words: [String]) throws(HuzhuError) -> ConsoleReply {
         let entries = Self.builtins.map { (name: $0.name, usage: $0.usage, summary: $0.summary, access: $0.access) }
             + server.registry.all.map { (name: $0.name, usage: $0.usage, summary: $0.summary, access: $0.access) }
         let visible = entries.filter { $0.access.allows(caller) }
         if !words.isEmpty {
             let name = words.joined(separator: " ").uppercased()
             guard let entry = visible.first(where: { $0.name == name }) else {
-                return ConsoleReply(data: ["error": .string("no command \(name) you may run")],
-                                    line: language == .zh ? "没有您可用的命令 \(name)；发送 HELP 查看列表" : "no command \(name) you may run; send HELP for the list")
+                throw HuzhuError(.notFound, "no command \(name) you may run: send HELP for the list", zh: "没有您可用的命令 \(name)：发送 HELP 查看列表")
             }
             return ConsoleReply(
                 data: ["name": .string(entry.name), "usage": .string(entry.usage), "summary": .string(entry.summary.text(in: language))],

@@ -42,6 +42,13 @@ public struct Answer: Sendable, Equatable {
     /// The lines exactly as received (for `--json`).
     public var raw: [String]
 
+    public init(expectation: Expectation, format: SessionFormat, body: Body, raw: [String]) {
+        self.expectation = expectation
+        self.format = format
+        self.body = body
+        self.raw = raw
+    }
+
     public var ok: Bool {
         switch body {
         case .line, .block, .data: true
@@ -248,5 +255,38 @@ public struct LineBuffer: Sendable {
             bytes.removeFirst(start)
             start = 0
         }
+    }
+}
+
+/// Decodes UTF-8 one byte at a time (the line editor reads keys byte by byte); bad sequences give U+FFFD.
+public struct UTF8ByteDecoder: Sendable {
+    private var value: UInt32 = 0
+    private var needed = 0
+    private var minimum: UInt32 = 0
+
+    public init() {}
+
+    /// The characters completed by `byte`: none (a sequence goes on), one, or two (U+FFFD for a
+    /// sequence that broke off, then what `byte` starts).
+    public mutating func push(_ byte: UInt8) -> [Unicode.Scalar] {
+        if needed > 0 {
+            guard byte & 0xC0 == 0x80 else {
+                needed = 0
+                return ["\u{FFFD}"] + push(byte)
+            }
+            value = value << 6 | UInt32(byte & 0x3F)
+            needed -= 1
+            guard needed == 0 else { return [] }
+            guard value >= minimum, let scalar = Unicode.Scalar(value) else { return ["\u{FFFD}"] }
+            return [scalar]
+        }
+        switch byte {
+        case 0x00...0x7F: return [Unicode.Scalar(byte)]
+        case 0xC2...0xDF: (value, needed, minimum) = (UInt32(byte & 0x1F), 1, 0x80)
+        case 0xE0...0xEF: (value, needed, minimum) = (UInt32(byte & 0x0F), 2, 0x800)
+        case 0xF0...0xF4: (value, needed, minimum) = (UInt32(byte & 0x07), 3, 0x10000)
+        default: return ["\u{FFFD}"]
+        }
+        return []
     }
 }

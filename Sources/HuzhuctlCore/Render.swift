@@ -9,7 +9,7 @@ public enum Render {
     /// An answer for people: successes on stdout, failures (`-CODE message`) on stderr.
     public static func human(_ answer: Answer) -> [(Stream, String)] {
         switch answer.body {
-        case .line(let text): return text.split(separator: "\n", omittingEmptySubsequences: false).map { (.stdout, String($0)) }
+        case .line(let text): return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { (.stdout, String($0)) }
         case .block(let lines): return lines.map { (.stdout, $0) }
         case .data(let json): return data(json).map { (.stdout, $0) }
         case .error(let code, let message): return [(.stderr, message.isEmpty ? "-\(code)" : "-\(code) \(message)")]
@@ -27,7 +27,7 @@ public enum Render {
     public static func data(_ json: JSON) -> [String] {
         switch json {
         case .null: return []
-        case .string(let text): return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case .string(let text): return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         case .bool, .number: return [cell(json)]
         case .array(let items):
             if items.isEmpty { return ["(none)"] }
@@ -51,7 +51,7 @@ public enum Render {
                 lines.append(key)
                 lines += table(items).map { "  " + $0 }
             case .array(let items) where items.allSatisfy(\.isScalar):
-                lines.append(label + "  " + items.map(cell).joined(separator: ", "))
+                lines.append(label + "  " + (items.isEmpty ? "-" : items.map(cell).joined(separator: ", ")))
             case .object(let inner) where !inner.isEmpty:
                 lines.append(key)
                 lines += record(inner).map { "  " + $0 }
@@ -84,9 +84,11 @@ public enum Render {
         }
         return rows.enumerated().map { index, row in
             if index == rule { return widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") }
-            return row.enumerated().map { column, text in
+            var line = row.enumerated().map { column, text in
                 column == row.count - 1 ? text : pad(text, to: widths[column])
             }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }  // empty last cells
+            return line
         }
     }
 
@@ -97,6 +99,9 @@ public enum Render {
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let text): return text
         case .string(let text): return text.contains("\n") || text.contains("\r") ? oneLine(text) : text
+        case .array(let items) where items.allSatisfy(\.isScalar):
+            // Lists of names or ids, e.g. roles: admin,staff
+            return items.isEmpty ? "-" : items.map(cell).joined(separator: ",")
         case .array, .object: return value.text
         }
     }

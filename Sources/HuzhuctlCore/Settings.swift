@@ -96,7 +96,7 @@ public enum ConfigFile {
 
     public static func parse(_ text: String) throws(SettingsError) -> SettingsLayer {
         var layer = SettingsLayer()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let number = index + 1
             let line = rawLine.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") || (line.hasPrefix("[") && line.hasSuffix("]")) { continue }

@@ -46,10 +46,10 @@ enum Signals {
 /// Output without buffering, so stdout and stderr lines keep their order.
 enum Terminal {
     static func emit(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)  // var: withUnsafeMutableBytes
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
+            let n = bytes.withUnsafeBytes { buffer in
                 write(fd, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if n < 0 {
@@ -102,10 +102,10 @@ enum Terminal {
         return String(cString: dir)
     }
 
-    /// Reads a whole file; nil and errno text on failure. `othersMayRead` tells whether group/others have any access.
-    static func readFile(_ path: String) -> (text: String, othersMayRead: Bool)? {
+    /// Reads a whole file, or says why not. `othersMayRead`: whether group or others have any access.
+    static func readFile(_ path: String) -> Result<(text: String, othersMayRead: Bool), SettingsError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .failure(SettingsError(errorText(errno))) }
         defer { close(fd) }
         var info = stat()
         let othersMayRead = fstat(fd, &info) == 0 && (info.st_mode & 0o077) != 0
@@ -117,7 +117,7 @@ enum Terminal {
             guard n > 0 else { break }
             bytes += chunk[0..<n]
         }
-        return (String(decoding: bytes, as: UTF8.self), othersMayRead)
+        return .success((String(decoding: bytes, as: UTF8.self), othersMayRead))
     }
 }
 

@@ -93,6 +93,30 @@ import Testing
         }
     }
 
+    @Test func blockLinesThatLookLikeAnswersAreStuffed() async throws {
+        try await withTestDaemon(plugins: [GoodPlugin.self]) { daemon in
+            let console = try await daemon.console(json: false)
+            try await console.sendLines(["GOOD LINES", "HELP NO SUCH", "PING extra words"])
+            var block: [String] = []
+            while true {
+                let line = try await console.readLine()
+                if line == "." { break }
+                block.append(line)
+            }
+            #expect(block == [".+plus", ".-minus", ".> not an event", "..dot", "plain"])
+            #expect(try await console.readLine().hasPrefix("-NOT_FOUND "), "HELP for an unknown command is an error")
+            #expect(try await console.readLine() == "+PONG")
+        }
+    }
+
+    @Test func shutdownTellsOpenSessionsWhy() async throws {
+        let daemon = try await TestDaemon.start()
+        let console = try await daemon.console(json: false)
+        try await daemon.stop()
+        #expect(try await console.readLine().hasPrefix("-UNAVAILABLE "))
+        #expect(try await console.isClosedByServer())
+    }
+
     @Test func anHTTPRequestClosesTheConnection() async throws {
         try await withTestDaemon { daemon in
             let console = try await daemon.console(user: nil, json: false)

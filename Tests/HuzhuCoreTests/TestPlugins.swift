@@ -12,6 +12,9 @@ struct GoodPlugin: HuzhuPlugin {
         registrar.command(ConsoleCommand("GOOD SAY", usage: "GOOD SAY", summary: "say the greeting", access: .authenticated) { _ in
             ConsoleReply(data: .string(greeting), line: greeting)
         })
+        registrar.command(ConsoleCommand("GOOD LINES", usage: "GOOD LINES", summary: "lines that need stuffing", access: .authenticated) { _ in
+            ConsoleReply(data: .null, text: ["+plus", "-minus", "> not an event", ".dot", "plain"])
+        })
         registrar.command(ConsoleCommand("GOOD CRASH", usage: "GOOD CRASH", summary: "fail inside", access: .authenticated) { _ in
             struct Unexpected: Error {}
             throw Unexpected()
