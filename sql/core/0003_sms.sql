@@ -17,6 +17,7 @@ CREATE TABLE sms_inbound (
     slots        jsonb NOT NULL DEFAULT '{}',
     reply        text NOT NULL,
     segments     integer NOT NULL,
+    answered     boolean NOT NULL DEFAULT false,   -- the handling finished; the reply is final
     created_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (gateway, gateway_id)
 );

@@ -27,7 +27,10 @@ public final class Hub: Sendable {
         policy.quietEnd = configuration.quietHours.end
         policy.gatewayRate = configuration.smsGatewayRate
         policy.leaseTimeout = configuration.smsLeaseTimeout
-        self.sms = SMSHub(outbox: SMSOutbox(store: store.handle, policy: policy, clock: SystemClock()))
+        let directory = Directory(store: store.handle)
+        self.sms = SMSHub(
+            service: SMSService(store: store.handle, directory: directory, timeZone: policy.timeZone, clock: SystemClock()),
+            outbox: SMSOutbox(store: store.handle, policy: policy, clock: SystemClock()))
     }
 
     var bus: LocalBus { store.bus }

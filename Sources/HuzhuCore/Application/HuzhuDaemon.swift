@@ -108,6 +108,7 @@ struct HubService: Service {
 
         var registry = try CoreCommands.registry(hub: hub)
         try await host.start(into: &registry, bus: store.bus, clock: clock, timeZone: timeZone)
+        hub.sms.service.install(pluginIntents: host.intents)
         // Subscribers are in place: now replay what a previous run committed but did not get handled.
         try await store.handle.outbox.replayUndispatched()
 

@@ -55,14 +55,19 @@ public struct SMSRequest: Sendable {
     public let receivedAt: Date
     /// The language to reply in.
     public let language: Language
+    /// The stored inbound message's id: the same when a gateway redelivers a message whose first handling
+    /// was cut short, so a handler that must not act twice can record it (e.g. in a unique column).
+    public let messageID: Int64?
 
-    public init(intent: String, slots: JSONValue, phone: PhoneNumber, memberID: Int64?, receivedAt: Date, language: Language) {
+    public init(intent: String, slots: JSONValue, phone: PhoneNumber, memberID: Int64?, receivedAt: Date, language: Language,
+                messageID: Int64? = nil) {
         self.intent = intent
         self.slots = slots
         self.phone = phone
         self.memberID = memberID
         self.receivedAt = receivedAt
         self.language = language
+        self.messageID = messageID
     }
 
     /// The actor for writes this message causes.
