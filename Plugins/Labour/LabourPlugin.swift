@@ -11,6 +11,8 @@ public struct LabourPlugin: HuzhuPlugin {
     public init() {}
 
     public func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
-        // Records, commands and SMS intents arrive with the association's own issue.
+        // The farmers' words are understood already (see docs/sms.md); acting on them arrives with the
+        // association's own records, so for now the handler says the service is not open yet.
+        for intent in LabourSMS.intents() { registrar.intent(intent) }
     }
 }

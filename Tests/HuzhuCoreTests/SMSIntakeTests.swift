@@ -103,3 +103,23 @@ import Testing
         }
     }
 }
+
+/// Kannel's webhook: the message in the query, the reply as the body.
+@Suite struct KannelWebhookTests {
+    @Test func aMessageInTheQueryGetsItsReplyAsTheBody() async throws {
+        try await withTestDaemon(plugins: [NoticePlugin.self]) { daemon in
+            let admin = try await daemon.console()
+            #expect(try await admin.json("VILLAGE ADD 咸水村 township=古夫镇").ok)
+            #expect(try await admin.json("USER ADD kannel role=gateway password=kannel-pass").ok)
+            let token = try #require((try await admin.json("USER TOKEN kannel").data as? [String: Any])?["token"] as? String)
+            let text = "注册 张三 咸水村".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let path = "/gateway/kannel?token=\(token)&from=%2B8613800138000&text=\(text)&id=k1"
+            let first = try await HTTPSideDoorTests().get(daemon.httpPort, path)
+            #expect(first.status == 200)
+            #expect(first.body.hasPrefix("已登记：张三，咸水村"), "\(first.body)")
+            let again = try await HTTPSideDoorTests().get(daemon.httpPort, path)
+            #expect(again.body == first.body, "a redelivery gets the same reply")
+            #expect(try await HTTPSideDoorTests().get(daemon.httpPort, "/gateway/kannel?token=\(token)&text=x").status == 400)
+        }
+    }
+}

@@ -129,7 +129,7 @@ struct HubService: Service {
         let port = address.port ?? configuration.console.port
 
         let sideDoor = HTTPSideDoor(
-            host: configuration.http.host, port: configuration.http.port, routes: host.routes,
+            host: configuration.http.host, port: configuration.http.port, routes: KannelRoutes.routes(hub) + host.routes,
             readiness: Readiness.checks(hub: hub, plugins: daemon.allPlugins), metrics: daemon.metrics,
             verifyToken: { try await hub.accounts.verify(token: $0) }, logger: logger)
         let (httpPorts, httpPortContinuation) = AsyncStream.makeStream(of: Int.self)

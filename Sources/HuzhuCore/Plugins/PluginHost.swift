@@ -233,7 +233,8 @@ public final class PluginHost: Sendable {
         for command in registry.all { commandOwners[command.name] = "core" }
         var keywordOwners: [String: String] = [:]
         var intentOwners: [String: String] = [:]
-        var routeOwners: [String: String] = ["GET /healthz": "core", "GET /readyz": "core", "GET /metrics": "core"]
+        var routeOwners: [String: String] = ["GET /healthz": "core", "GET /readyz": "core", "GET /metrics": "core",
+                                             "GET /gateway/kannel": "core", "GET /gateway/kannel/dlr": "core"]
         for item in loaded {
             let id = item.context.plugin
             for route in item.registrar.routes {
