@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "huzhud", targets: ["huzhud"]),
         .executable(name: "huzhuctl", targets: ["huzhuctl"]),
         .library(name: "HuzhuKit", targets: ["HuzhuKit"]),
+        // For Benchmarks/ (a separate package that measures the bus).
+        .library(name: "HuzhuBus", targets: ["HuzhuBus"]),
         .library(name: "HuzhuTesting", targets: ["HuzhuTesting"]),
     ],
     dependencies: [

@@ -49,11 +49,14 @@ public final class LocalBus: MessageBus {
         route.counter.count(messages.count)
         guard !route.mailboxes.isEmpty else { return }
         let first = sequence.subtract(Int64(messages.count), ordering: .relaxed).newValue
-        for mailbox in route.mailboxes {
-            mailbox.deliver(batch: messages.enumerated().lazy.map {
-                BusEnvelope(id: first + Int64(messages.count - 1 - $0.offset), topic: M.topic, message: $0.element, publisher: publisher)
-            })
+        // Concrete envelopes built outside any lock: a generic lazy sequence here ran unspecialised across
+        // the module boundary (a malloc and metadata lookups per message, with the mailbox lock held).
+        var envelopes: [BusEnvelope] = []
+        envelopes.reserveCapacity(messages.count)
+        for (offset, message) in messages.enumerated() {
+            envelopes.append(BusEnvelope(id: first + Int64(messages.count - 1 - offset), topic: M.topic, message: message, publisher: publisher))
         }
+        for mailbox in route.mailboxes { mailbox.deliver(batch: envelopes) }
     }
 
     /// Publishes events that were committed to the outbox. `settled` is called with each event's id once

@@ -66,7 +66,7 @@ final class Mailbox: Sendable {
     }
 
     /// Queues a batch from one publisher under one lock.
-    func deliver<S: Sequence>(batch: S) where S.Element == BusEnvelope {
+    func deliver(batch: [BusEnvelope]) {
         let waiter: UnsafeContinuation<Void, Never>? = state.withLock { state in
             guard !state.closed else { return nil }
             for envelope in batch {

@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks of the Huzhu package (issue: bus throughput, console PING). A separate package so the main
+// one does not depend on the benchmark tooling. Run from this folder:
+//
+//   swift package benchmark --target BusThroughput       # package-benchmark: time, throughput, mallocs
+//   swift run -c release bus-bench                       # the plain harness: the figures in docs/benchmarks.md
+//
+// The console benchmark is a shell script: ../scripts/bench/console-ping.sh.
+let package = Package(
+    name: "HuzhuBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        // Needs swift-tools-version 6.1 for the trait; the interposer makes mallocs countable.
+        .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The scenarios, shared by both runners.
+        .target(
+            name: "BusScenarios",
+            dependencies: [
+                .product(name: "HuzhuBus", package: "main"),
+                .product(name: "HuzhuKit", package: "main"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A plain executable: exact message counts (5,000,000 by default), ContinuousClock, mallocs counted by
+        // the malloc interposer, CPU time from getrusage; prints a markdown table.
+        .executableTarget(
+            name: "bus-bench",
+            dependencies: [
+                "BusScenarios",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ]
+        ),
+        // The same scenarios under package-benchmark (`swift package benchmark`).
+        .executableTarget(
+            name: "BusThroughput",
+            dependencies: [
+                "BusScenarios",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            path: "Benchmarks/BusThroughput",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)
