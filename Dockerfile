@@ -102,7 +102,7 @@ VOLUME ["/var/lib/huzhu"]
 # nothing listens there yet).
 EXPOSE 7700 7701
 
-# The console answers PING before login. /readyz on port 7701 will replace this once HTTP exists.
+# The console answers PING before login (GET /readyz on 7701 is the fuller check, but needs an HTTP client).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
     CMD printf 'PING\n' | nc -N -w 2 127.0.0.1 7700 | grep -q PONG
 
