@@ -32,6 +32,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private var admitted = false
     private var remoteAddress = "unknown"
     private var authTimer: Scheduled<Void>?
+    private var lastActivity = NIODeadline.now()
     private var tail: (any BusSubscription)?
     private var tailDropped = 0
     private var idleTimer: Scheduled<Void>?
@@ -135,12 +136,26 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Notes activity. One timer per connection re-arms itself from the last activity: scheduling and
+    /// cancelling a timer for every line cost five allocations per PING (docs/benchmarks.md).
     private func resetIdleTimer(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
+        lastActivity = .now()
+        guard idleTimer == nil else { return }
+        armIdleTimer(in: .init(server.configuration.idleTimeout), context: context)
+    }
+
+    private func armIdleTimer(in delay: TimeAmount, context: ChannelHandlerContext) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        idleTimer = context.eventLoop.scheduleTask(in: .init(server.configuration.idleTimeout)) {
+        idleTimer = context.eventLoop.scheduleTask(in: delay) {
             let (handler, context) = loopBound.value
-            handler.fail(HuzhuError(.limit, "closing an idle session", zh: "会话空闲过久，已断开"), context: context, close: true)
+            let idleFor = NIODeadline.now() - handler.lastActivity
+            let limit = TimeAmount(handler.server.configuration.idleTimeout)
+            if idleFor >= limit {
+                handler.idleTimer = nil
+                handler.fail(HuzhuError(.limit, "closing an idle session", zh: "会话空闲过久，已断开"), context: context, close: true)
+            } else {
+                handler.armIdleTimer(in: limit - idleFor, context: context)
+            }
         }
     }
 
@@ -155,6 +170,12 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             return
         }
         newline = crlf ? "\r\n" : "\n"
+        if Self.isBarePing(bytes) {
+            // Health checks and benchmarks: answered before decoding, validating and parsing the line.
+            context.write(wrapOutboundOut(Self.pong(format, crlf: crlf)), promise: nil)
+            needsFlush = true
+            return
+        }
         guard let line = String(validating: bytes.readableBytesView, as: UTF8.self) else {
             fail(HuzhuError(.syntax, "the line is not valid UTF-8: send commands as UTF-8 text", zh: "该行不是有效的 UTF-8 文本"), context: context)
             return
@@ -533,6 +554,18 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
 
     static func pong(_ format: ConsoleFormat, crlf: Bool) -> ByteBuffer {
         pongs[(format == .json ? 2 : 0) + (crlf ? 1 : 0)]
+    }
+
+    /// `PING` in any letter case, alone on its line.
+    static func isBarePing(_ bytes: ByteBuffer) -> Bool {
+        let view = bytes.readableBytesView
+        guard view.count == 4 else { return false }
+        var index = view.startIndex
+        for expected in "ping".utf8 {
+            guard view[index] | 0x20 == expected else { return false }
+            index = view.index(after: index)
+        }
+        return true
     }
 
     static func looksLikeHTTP(_ line: String) -> Bool {

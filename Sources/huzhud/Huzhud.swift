@@ -78,6 +78,7 @@ extension Huzhud {
         @OptionGroup var store: StoreOptions
         @Option(help: "Admin console address HOST:PORT (env HUZHU_CONSOLE; default 127.0.0.1:7700)") var console: String?
         @Option(help: "Also serve the console on this Unix socket (env HUZHU_CONSOLE_SOCKET)") var consoleSocket: String?
+        @Option(help: "Event-loop threads for the console (env HUZHU_CONSOLE_THREADS; default 1 on 2 cores or fewer, else 2)") var consoleThreads: String?
         @Option(help: "Open console connections at most (env HUZHU_CONSOLE_MAX_CONNECTIONS; default 512)") var consoleMaxConnections: String?
         @Option(help: "Console connections not yet logged in, at most (env HUZHU_CONSOLE_MAX_UNAUTHENTICATED; default 32)") var consoleMaxUnauthenticated: String?
         @Option(help: "HTTP address HOST:PORT for gateways, health and metrics (env HUZHU_HTTP; default 127.0.0.1:7701)") var http: String?
@@ -92,6 +93,7 @@ extension Huzhud {
             var extra: [String: String] = [:]
             extra["console"] = console
             extra["console_socket"] = consoleSocket
+            extra["console_threads"] = consoleThreads
             extra["console_max_connections"] = consoleMaxConnections
             extra["console_max_unauthenticated"] = consoleMaxUnauthenticated
             extra["http"] = http

@@ -17,6 +17,9 @@ public struct HuzhuConfiguration: Sendable {
     /// An additional Unix socket for the console.
     public var consoleSocket: String?
     /// Open console connections at most, and of those not yet logged in.
+    /// Event-loop threads of the console: one on machines with two cores or fewer, where a second loop
+    /// competes with the database and the clients for the cores (measured in docs/benchmarks.md).
+    public var consoleThreads = ProcessInfo.processInfo.activeProcessorCount <= 2 ? 1 : 2
     public var consoleMaxConnections = 512
     public var consoleMaxUnauthenticated = 32
     /// The HTTP side door (gateway webhooks, health, metrics).
@@ -92,6 +95,10 @@ public struct HuzhuConfiguration: Sendable {
                 help: "use this PostgreSQL server instead of the embedded cluster (postgres://user:password@host:5432/db)") { $0.databaseURL = $1.isEmpty ? nil : $1 },
         Setting(key: "console", environment: "HUZHU_CONSOLE", flag: "--console", help: "admin console address HOST:PORT") { config, value throws(HuzhuError) in config.console = try HostPort(parsing: value, setting: "console") },
         Setting(key: "console_socket", environment: "HUZHU_CONSOLE_SOCKET", flag: "--console-socket", help: "also listen on this Unix socket") { $0.consoleSocket = $1.isEmpty ? nil : $1 },
+        Setting(key: "console_threads", environment: "HUZHU_CONSOLE_THREADS", flag: "--console-threads",
+                help: "event-loop threads for the console (default 1 on 2 cores or fewer, else 2)") { config, value throws(HuzhuError) in
+            config.consoleThreads = try parseCount(value, setting: "console_threads")
+        },
         Setting(key: "console_max_connections", environment: "HUZHU_CONSOLE_MAX_CONNECTIONS", flag: "--console-max-connections",
                 help: "open console connections at most (default 512)") { config, value throws(HuzhuError) in
             config.consoleMaxConnections = try parseCount(value, setting: "console_max_connections")

@@ -8,6 +8,7 @@ import HuzhuStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -121,9 +122,12 @@ struct HubService: Service {
         consoleConfiguration.maximumUnauthenticated = configuration.consoleMaxUnauthenticated
         consoleConfiguration.authenticationTimeout = configuration.consoleAuthenticationTimeout
         consoleConfiguration.idleTimeout = configuration.consoleIdleTimeout
+        let consoleLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.consoleThreads)
+        defer { consoleLoops.shutdownGracefully { _ in } }
         let console = ConsoleServer(
             configuration: consoleConfiguration, registry: registry,
-            authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus, logger: logger)
+            authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus,
+            group: consoleLoops, logger: logger)
         let address = try await console.start()
         hub.attach(console)
         let port = address.port ?? configuration.console.port
