@@ -27,9 +27,8 @@ public final class Hub: Sendable {
         policy.quietEnd = configuration.quietHours.end
         policy.gatewayRate = configuration.smsGatewayRate
         policy.leaseTimeout = configuration.smsLeaseTimeout
-        let directory = Directory(store: store.handle)
         self.sms = SMSHub(
-            service: SMSService(store: store.handle, directory: directory, timeZone: policy.timeZone, clock: SystemClock()),
+            service: SMSService(store: store.handle, directory: self.directory, timeZone: policy.timeZone, clock: SystemClock()),
             outbox: SMSOutbox(store: store.handle, policy: policy, clock: SystemClock()))
     }
 

@@ -107,12 +107,7 @@ extension CoreCommands {
             ConsoleCommand("MEMBER ADD", usage: addUsage, summary: .summary("Register a member", "登记成员"), access: directoryWriters) { request in
                 let a = request.arguments
                 try a.only(["village", "phone", "household", "lang", "on_behalf"], usage: addUsage)
-                let language = try a["lang"].map { (text) throws(HuzhuError) in
-                    guard let language = Language(rawValue: text.lowercased()) else {
-                        throw HuzhuError(.syntax, "lang must be zh or en: usage: \(addUsage)", zh: "lang 应为 zh 或 en")
-                    }
-                    return language
-                } ?? .zh
+                let language = try Self.language(a["lang"], usage: addUsage) ?? .zh
                 let member = try await hub.directory.addMember(
                     NewMember(villageID: try a.requiredInt("village", usage: addUsage), householdID: try a.int("household", usage: addUsage).map(Int64.init),
                               name: try a.required(0, usage: addUsage), phone: a["phone"], language: language),
@@ -145,18 +140,22 @@ extension CoreCommands {
                 let a = request.arguments
                 try a.only(["name", "phone", "lang", "opted_out", "on_behalf"], usage: editUsage)
                 let id = try a.requiredID(0, usage: editUsage)
-                let language = try a["lang"].map { (text) throws(HuzhuError) in
-                    guard let language = Language(rawValue: text.lowercased()) else {
-                        throw HuzhuError(.syntax, "lang must be zh or en: usage: \(editUsage)", zh: "lang 应为 zh 或 en")
-                    }
-                    return language
-                }
+                let language = try Self.language(a["lang"], usage: editUsage)
                 let member = try await hub.directory.editMember(
                     id, MemberChanges(name: a["name"], phone: a["phone"], language: language, optedOut: try a.bool("opted_out", usage: editUsage)),
                     scope: request.scope, actor: try request.actor())
                 return ConsoleReply(data: member.json, line: "OK member \(id) updated")
             },
         ]
+    }
+
+    /// The `lang=` argument, if given.
+    static func language(_ text: String?, usage: String) throws(HuzhuError) -> Language? {
+        guard let text else { return nil }
+        guard let language = Language(rawValue: text.lowercased()) else {
+            throw HuzhuError(.syntax, "lang must be zh or en: usage: \(usage)", zh: "lang 应为 zh 或 en")
+        }
+        return language
     }
 
     static func flagText(_ flags: HouseholdFlags) -> String {

@@ -19,7 +19,7 @@ extension CoreCommands {
                     "connections": .int(hub.connections),
                     "bus": ["topics": .int(bus.published.count), "published": .int(bus.published.reduce(0) { $0 + $1.published }),
                             "subscribers": .int(bus.subscribers.count), "dropped": .int(bus.subscribers.reduce(0) { $0 + $1.dropped })],
-                    "pool": ["max_connections": .int(32)],
+                    "pool": ["max_connections": .int(HubStore.poolSize)],
                 ]
                 return ConsoleReply(data: data, text: [
                     "huzhud \(HuzhuVersion.current)  uptime \(uptime) s  time zone \(hub.configuration.timeZone)",

@@ -30,10 +30,13 @@ public final class HubStore: Sendable {
         self.handle = PooledStore(client: client, bus: bus, logger: logger)
     }
 
+    /// Connections the pool opens at most (shown by `INFO`).
+    public static let poolSize = 32
+
     /// Starts the embedded cluster (when no URL is configured) and creates the pool (not yet running).
     public static func open(_ configuration: HuzhuConfiguration, logger: Logger) async throws -> HubStore {
         var poolOptions = PostgresClient.Configuration.Options()
-        poolOptions.maximumConnections = 32
+        poolOptions.maximumConnections = poolSize
         if let url = configuration.databaseURL {
             let parsed = try DatabaseURL(url)
             var clientConfiguration = parsed.configuration
