@@ -19,6 +19,10 @@ let package = Package(
         // For Benchmarks/ (a separate package that measures the bus).
         .library(name: "HuzhuBus", targets: ["HuzhuBus"]),
         .library(name: "HuzhuTesting", targets: ["HuzhuTesting"]),
+        // The association plugins, for Benchmarks/ (their scenarios start a daemon with one plugin).
+        .library(name: "HuzhuLabour", targets: ["HuzhuLabour"]),
+        .library(name: "HuzhuCulture", targets: ["HuzhuCulture"]),
+        .library(name: "HuzhuMarket", targets: ["HuzhuMarket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -205,5 +209,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuzhuctlTests", dependencies: ["HuzhuctlCore"], swiftSettings: swiftSettings),
+        // Each association plugin against a real store and a live daemon (console over TCP, SMS IN).
+        .testTarget(
+            name: "LabourTests",
+            dependencies: ["HuzhuLabour", "HuzhuTesting", "HuzhuKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CultureTests",
+            dependencies: ["HuzhuCulture", "HuzhuTesting", "HuzhuKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MarketTests",
+            dependencies: ["HuzhuMarket", "HuzhuTesting", "HuzhuKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -25,6 +25,7 @@ public enum SQLCatalog {
         File("core", "0001_directory.sql", PackageResources._001_directory_sql),
         File("core", "0002_bus_outbox.sql", PackageResources._002_bus_outbox_sql),
         File("core", "0003_sms.sql", PackageResources._003_sms_sql),
+        File("core", "0004_words_demo.sql", PackageResources._004_words_demo_sql),
     ]
 
     /// The files of one module.

@@ -32,6 +32,12 @@ enum FirstStart {
     }
 
     /// Loads the demo county unless the directory already has villages.
+    /// True when the store holds the demo county (so plugins add their demo data to it).
+    static func hasDemoCounty(_ client: PostgresClient, logger: Logger) async throws -> Bool {
+        let rows = try await client.query("SELECT EXISTS (SELECT 1 FROM member WHERE is_demo)", logger: logger)
+        return try await rows.decode(Bool.self).first(where: { _ in true }) ?? false
+    }
+
     static func loadDemoIfEmpty(_ client: PostgresClient, logger: Logger) async throws {
         let rows = try await client.query("SELECT count(*) FROM village", logger: logger)
         guard try await rows.decode(Int.self).first(where: { _ in true }) == 0 else {

@@ -12,10 +12,13 @@ public final class Hub: Sendable {
     public let accounts: StaffAccounts
     public let plugins: PluginHost
     public let sms: SMSHub
+    /// The SMS vocabulary: built-in words plus staff's.
+    public let words: StoredWordBook
     public let startedAt = Date()
     private let console = Mutex<ConsoleServer?>(nil)
 
-    init(configuration: HuzhuConfiguration, store: HubStore, plugins: PluginHost) {
+    init(configuration: HuzhuConfiguration, store: HubStore, plugins: PluginHost, words: StoredWordBook) {
+        self.words = words
         self.configuration = configuration
         self.store = store
         self.directory = Directory(store: store.handle)
@@ -28,7 +31,7 @@ public final class Hub: Sendable {
         policy.gatewayRate = configuration.smsGatewayRate
         policy.leaseTimeout = configuration.smsLeaseTimeout
         self.sms = SMSHub(
-            service: SMSService(store: store.handle, directory: self.directory, timeZone: policy.timeZone, clock: SystemClock()),
+            service: SMSService(store: store.handle, directory: self.directory, words: words, timeZone: policy.timeZone, clock: SystemClock()),
             outbox: SMSOutbox(store: store.handle, policy: policy, clock: SystemClock()))
     }
 

@@ -92,16 +92,18 @@ struct HubService: Service {
         try await store.migrate(plugins: enabled, logger: logger)
         let clock = SystemClock()
         let timeZone = TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
+        let words = StoredWordBook(store: store.handle)
+        try await words.load()
         let host = PluginHost(
             plugins: daemon.allPlugins, disabled: configuration.disabledPlugins,
             settings: configuration.pluginSettings(ids: daemon.allPlugins.map { $0.identity.id }), logger: logger
-        ) { [store] id, pluginConfiguration in
+        ) { [store, words] id, pluginConfiguration in
             var pluginLogger = logger
             pluginLogger[metadataKey: "plugin"] = "\(id)"
             return PluginContext(plugin: id, store: store.handle, bus: store.bus, logger: pluginLogger, clock: clock,
-                                 timeZone: timeZone, configuration: pluginConfiguration)
+                                 timeZone: timeZone, configuration: pluginConfiguration, words: words)
         }
-        let hub = Hub(configuration: configuration, store: store, plugins: host)
+        let hub = Hub(configuration: configuration, store: store, plugins: host, words: words)
         try await FirstStart.ensureAdmin(hub.accounts, password: configuration.adminPassword, logger: logger)
         if configuration.demo {
             try await FirstStart.loadDemoIfEmpty(store.client, logger: logger)
@@ -109,7 +111,11 @@ struct HubService: Service {
 
         var registry = try CoreCommands.registry(hub: hub)
         try await host.start(into: &registry, bus: store.bus, clock: clock, timeZone: timeZone)
-        hub.sms.service.install(pluginIntents: host.intents)
+        hub.sms.service.install(pluginIntents: host.intents, cancellers: host.cancellers)
+        let hasDemoCounty = try await FirstStart.hasDemoCounty(store.client, logger: logger)
+        if hasDemoCounty {
+            await host.loadDemoData(store.handle, logger: logger)
+        }
         // Subscribers are in place: now replay what a previous run committed but did not get handled.
         try await store.handle.outbox.replayUndispatched()
 

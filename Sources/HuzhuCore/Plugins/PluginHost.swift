@@ -56,6 +56,8 @@ public final class PluginHost: Sendable {
         var jobs: [Task<Void, Never>] = []
         var intents: [SMSIntent] = []
         var routes: [HTTPRoute] = []
+        var cancellers: [SMSCanceller] = []
+        var demoLoaders: [(plugin: String, loader: PluginDemoLoader)] = []
         var started = false
     }
 
@@ -136,6 +138,8 @@ public final class PluginHost: Sendable {
         var jobs: [Task<Void, Never>] = []
         var intents: [SMSIntent] = []
         var routes: [HTTPRoute] = []
+        var cancellers: [SMSCanceller] = []
+        var demoLoaders: [(plugin: String, loader: PluginDemoLoader)] = []
         for item in started {
             let id = item.context.plugin
             for command in item.registrar.commands { try registry.register(command, owner: id) }
@@ -148,6 +152,8 @@ public final class PluginHost: Sendable {
             }
             intents += item.registrar.intents
             routes += item.registrar.routes
+            cancellers += item.registrar.cancellers
+            demoLoaders += item.registrar.demoLoaders.map { (id, $0) }
             if let index = statuses.firstIndex(where: { $0.id == id }) {
                 statuses[index].commands = item.registrar.commands.map(\.name)
                 statuses[index].intents = item.registrar.intents.map(\.name)
@@ -161,6 +167,8 @@ public final class PluginHost: Sendable {
             state.jobs = jobs
             state.intents = intents
             state.routes = routes
+            state.cancellers = cancellers
+            state.demoLoaders = demoLoaders
             state.started = true
         }
     }
@@ -182,6 +190,30 @@ public final class PluginHost: Sendable {
 
     /// The SMS intents of the running plugins.
     public var intents: [SMSIntent] { state.withLock { $0.intents } }
+
+    /// The running plugins' parts in `取消 <ref>`, in list order.
+    public var cancellers: [SMSCanceller] { state.withLock { $0.cancellers } }
+
+    /// Runs the running plugins' demo loaders that have not run on this store yet, recording each that
+    /// succeeds in `plugin_demo`. A failing loader is logged and tried again at the next start.
+    public func loadDemoData(_ store: any HubStoreHandle, logger: Logger) async {
+        for (plugin, loader) in state.withLock({ $0.demoLoaders }) {
+            do {
+                let done = try await store.read { connection in
+                    try await connection.query("SELECT count(*) FROM plugin_demo WHERE plugin = \(plugin)", logger: logger)
+                        .decode(Int.self).first(where: { _ in true }) ?? 0
+                }
+                guard done == 0 else { continue }
+                let summary = try await loader.load()
+                try await store.write(as: Actor("plugin:\(plugin)")) { tx in
+                    try await tx.query("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
+                }
+                logger.notice("demo data of \(plugin): \(summary)")
+            } catch {
+                logger.error("demo data of \(plugin) failed: \(Self.describe(error))")
+            }
+        }
+    }
 
     /// The HTTP routes of the running plugins.
     public var routes: [HTTPRoute] { state.withLock { $0.routes } }

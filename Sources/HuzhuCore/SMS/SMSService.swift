@@ -17,26 +17,30 @@ public final class SMSService: Sendable {
     let directory: Directory
     let timeZone: TimeZone
     let clock: any HuzhuClock
+    let words: any SMSWordBook
     private let router = Mutex<SMSRouter?>(nil)
+    private let cancellers = Mutex<[SMSCanceller]>([])
     private let inboundLimit = InboundLimit()
     /// Longest text handled; longer messages get a polite refusal (real SMS concatenations stay far below).
     static let maximumLength = 1_000
 
-    init(store: any HubStoreHandle, directory: Directory, timeZone: TimeZone, clock: any HuzhuClock) {
+    init(store: any HubStoreHandle, directory: Directory, words: any SMSWordBook, timeZone: TimeZone, clock: any HuzhuClock) {
         self.store = store
+        self.words = words
         self.directory = directory
         self.timeZone = timeZone
         self.clock = clock
     }
 
     /// Builds the router from the core's intents and the running plugins' (called once plugins have started).
-    func install(pluginIntents: [SMSIntent]) {
+    func install(pluginIntents: [SMSIntent], cancellers: [SMSCanceller]) {
         let core = CoreSMS.intents { [self] request in try await self.handleCore(request) }
-        router.withLock { $0 = SMSRouter(intents: core + pluginIntents) }
+        router.withLock { $0 = SMSRouter(intents: core + pluginIntents, vocabulary: words.provider) }
+        self.cancellers.withLock { $0 = cancellers }
     }
 
     private var currentRouter: SMSRouter {
-        router.withLock { $0 } ?? SMSRouter(intents: CoreSMS.intents())
+        router.withLock { $0 } ?? SMSRouter(intents: CoreSMS.intents(), vocabulary: words.provider)
     }
 
     // MARK: - Intake
@@ -162,6 +166,12 @@ public final class SMSService: Sendable {
             return LocalizedText(en: "Notifications stopped. Reply SUB to resume; your own messages are still answered.",
                                  zh: "已退订通知。回复“订阅”可恢复；您发来的短信照常回复。")
         case CoreSMS.cancel:
+            // Each plugin in turn: the first with something of the sender's under that number handles it.
+            if request.memberID != nil, case .int(let ref)? = request.slots["ref"] {
+                for canceller in cancellers.withLock({ $0 }) {
+                    if let reply = try await canceller.handle(request, Int64(ref)) { return reply }
+                }
+            }
             return LocalizedText(en: "Nothing numbered \(Self.int(request.slots["ref"])) that you can cancel was found.",
                                  zh: "没有找到编号为\(Self.int(request.slots["ref"]))的可取消事项。")
         default:

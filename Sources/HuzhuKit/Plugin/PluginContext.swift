@@ -13,11 +13,14 @@ public struct PluginContext: Sendable {
     public let timeZone: TimeZone
     /// The plugin's configuration values.
     public let configuration: PluginConfiguration
+    /// The SMS vocabulary (built-in words plus staff's, kept in the store): give parsers `words.provider`.
+    public let words: any SMSWordBook
 
     public init(
         plugin: String, store: any HubStoreHandle, bus: any MessageBus, logger: Logger, clock: any HuzhuClock,
-        timeZone: TimeZone, configuration: PluginConfiguration
+        timeZone: TimeZone, configuration: PluginConfiguration, words: any SMSWordBook = InMemoryWordBook()
     ) {
+        self.words = words
         self.plugin = plugin
         self.store = store
         self.bus = bus
