@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// A local package's identity is its folder's name: `main` here, `c` in a fresh clone at `$d/c`.
+let huzhu = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
 
 // Benchmarks of the Huzhu package (issue: bus throughput, console PING). A separate package so the main
 // one does not depend on the benchmark tooling. Run from this folder:
@@ -23,8 +27,8 @@ let package = Package(
         .target(
             name: "BusScenarios",
             dependencies: [
-                .product(name: "HuzhuBus", package: "main"),
-                .product(name: "HuzhuKit", package: "main"),
+                .product(name: "HuzhuBus", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
