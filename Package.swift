@@ -209,6 +209,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HuzhuctlTests", dependencies: ["HuzhuctlCore"], swiftSettings: swiftSettings),
+        // The SMS gateways for real: Kannel (bearerbox, smsbox, fakesmsc), Gammu SMSD (dummy phone), the relay.
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["HuzhuTesting", "HuzhuKit", "HuzhuCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Each association plugin against a real store and a live daemon (console over TCP, SMS IN).
         .testTarget(
             name: "LabourTests",
