@@ -119,3 +119,18 @@ struct NotifierPlugin: HuzhuPlugin {
         })
     }
 }
+
+/// Takes part in `取消 <ref>` for refs it "owns" (even numbers), and has demo data that counts its runs.
+struct ErrandPlugin: HuzhuPlugin {
+    static let identity = PluginIdentity(id: "errand", version: "1.0", summary: "cancels even refs; demo data")
+    static let demoRuns = Mutex(0)
+    func register(_ registrar: inout PluginRegistrar, context: PluginContext) throws {
+        registrar.cancel { request, ref in
+            ref % 2 == 0 ? LocalizedText(en: "errand \(ref) cancelled", zh: "差事\(ref)已取消") : nil
+        }
+        registrar.demo {
+            let runs = Self.demoRuns.withLock { $0 += 1; return $0 }
+            return "demo run \(runs)"
+        }
+    }
+}
