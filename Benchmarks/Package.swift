@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The scenarios, shared by both runners.
@@ -40,6 +41,11 @@ let package = Package(
                 "BusScenarios",
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
+        ),
+        // The load generator: drives a running huzhud over the console (loopback only); see its main.swift.
+        .executableTarget(
+            name: "huzhu-bench",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // The same scenarios under package-benchmark (`swift package benchmark`).
         .executableTarget(

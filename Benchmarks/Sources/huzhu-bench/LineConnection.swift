@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking TCP connection that writes lines and reads `\n`-terminated answers.
+///
+/// `@unchecked Sendable`: a connection is used by one thread at a time — the main thread logs it in and warms
+/// it up, then hands it to exactly one worker thread and never touches it again (the hand-over is ordered by
+/// `Thread.start`).
+final class LineConnection: @unchecked Sendable {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    init(host: String, port: Int) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var info: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &info) == 0, let first = info else { throw BenchError("cannot resolve \(host)") }
+        defer { freeaddrinfo(info) }
+        fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+        guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            close(fd)
+            throw BenchError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        buffer.reserveCapacity(65_536)
+    }
+
+    deinit { close(fd) }
+
+    func write(_ text: String) throws {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard n > 0 else { throw BenchError("write: \(String(cString: strerror(errno)))") }
+            offset += n
+        }
+        bytes.removeAll()
+    }
+
+    /// The next answer line, without its line end.
+    func readLine() throws -> Substring {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                var end = newline
+                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = newline + 1
+                if start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+                return Substring(line)
+            }
+            if start > 32_768 { buffer.removeFirst(start); start = 0 }
+            var chunk = [UInt8](repeating: 0, count: 16_384)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            guard n > 0 else { throw BenchError(n == 0 ? "the server closed the connection" : "read: \(String(cString: strerror(errno)))") }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Sends a line and returns its answer.
+    func request(_ line: String) throws -> Substring {
+        try write(line + "\n")
+        return try readLine()
+    }
+}

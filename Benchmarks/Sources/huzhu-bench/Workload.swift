@@ -1,0 +1,52 @@
+import Foundation
+
+/// What one connection sends: deterministic per connection (seeded), so runs are comparable.
+struct Workload {
+    let scenario: Scenario
+    let phones: [String]
+    let run: String
+    let connection: Int
+    private var state: UInt64
+    private var sequence = 0
+
+    /// Farmers' messages of every intent, in the forms the corpus shows (docs/sms.md).
+    static let texts = [
+        "找人 插秧 5亩 明天 3人", "找人插秧五亩半后天两人", "请人 收割 10亩 6月12日", "雇人打药3亩周三",
+        "接 12", "完工12", "评 12 5", "活动", "报名 7", "报名7 2人", "预约 婚宴 10月1日 15桌",
+        "卖 柑橘 2000斤 3元", "出售土豆两吨", "收购 土豆 5吨", "查价 柑橘", "查价格 茶叶", "订阅 柑橘",
+        "帮助", "帮助 找人", "你好请问有人吗", "取消 12", "公告",
+    ]
+    static let staffQueries = ["VILLAGE FIND 咸水", "MEMBER FIND 张", "HOUSEHOLD FIND village=1", "PLUGINS", "WHOAMI"]
+
+    init(scenario: Scenario, phones: [String], run: String, connection: Int) {
+        self.scenario = scenario
+        self.phones = phones
+        self.run = run
+        self.connection = connection
+        self.state = 0x9E37_79B9_7F4A_7C15 &* UInt64(connection + 1)
+    }
+
+    private mutating func random(_ bound: Int) -> Int {
+        // SplitMix64: fast, seedable, good enough to spread phones and texts.
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+
+    mutating func next() -> String {
+        sequence += 1
+        switch scenario {
+        case .ping: return "PING"
+        case .smsIn: return smsIn()
+        case .mix: return random(10) < 8 ? smsIn() : Self.staffQueries[random(Self.staffQueries.count)]
+        }
+    }
+
+    private mutating func smsIn() -> String {
+        let phone = phones[random(phones.count)]
+        let text = Self.texts[random(Self.texts.count)]
+        return "SMS IN \(phone) \"\(text)\" id=\(run)-\(connection)-\(sequence) gateway=bench"
+    }
+}
