@@ -6,7 +6,7 @@ enum CoreCommands {
     static func registry(hub: Hub) throws -> ConsoleRegistry {
         var registry = ConsoleRegistry()
         for command in systemCommands(hub) + userCommands(hub) + villageCommands(hub) + householdCommands(hub) + memberCommands(hub)
-            + smsOutboxCommands(hub) + smsIntakeCommands(hub) + smsWordCommands(hub) {
+            + smsOutboxCommands(hub) + smsIntakeCommands(hub) + smsWordCommands(hub) + smsStaffCommands(hub) {
             try registry.register(command, owner: "core")
         }
         return registry
