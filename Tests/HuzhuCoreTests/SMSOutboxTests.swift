@@ -80,6 +80,34 @@ import Testing
         }
     }
 
+    @Test func leasesHeldWhenTheHubStoppedGoBackToTheQueueAndLateConfirmationsCount() async throws {
+        try await withOutbox { daemon, staff, gateway in
+            #expect(try await staff.json(#"NOTIFY 1 "甲""#).ok)
+            #expect(try await staff.json(#"NOTIFY 2 "乙""#).ok)
+            let leased = ids(try await gateway.json("SMS PULL 10"))
+            #expect(leased.count == 2)
+            // What a start-up does after a crash: the relay's session is gone, its leases come back at once.
+            #expect(try await daemon.hub.sms.outbox.releaseLeases() == 2)
+            #expect(try await status(daemon, leased[0]).0 == "queued")
+            // The relay had sent the first before the crash and confirms it late; the second goes out again.
+            let late = try await gateway.json("SMS ACK \(leased[0])")
+            #expect((late.data as? [String: Any])?["sent"] as? [Int] == [leased[0]], "\(late.raw)")
+            #expect(ids(try await gateway.json("SMS PULL 10")) == [leased[1]])
+            let attempts = try await daemon.database.withClient { client in
+                try await client.query("SELECT attempts FROM sms_outbox WHERE id = \(Int64(leased[1]))", logger: TestLog.logger)
+                    .decode(Int.self).first(where: { _ in true })
+            }
+            #expect(attempts == 1, "the lease cut short by the stop does not count as an attempt")
+            // A message never leased cannot be confirmed.
+            #expect(try await staff.json(#"NOTIFY 1 "丙""#).ok)
+            let unleased = try await daemon.database.withClient { client in
+                try await client.query("SELECT max(id) FROM sms_outbox", logger: TestLog.logger).decode(Int.self).first(where: { _ in true })
+            }
+            let refused = try await gateway.json("SMS ACK \(unleased ?? 0)")
+            #expect((refused.data as? [String: Any])?["not_leased"] as? [Int] == [unleased ?? 0], "\(refused.raw)")
+        }
+    }
+
     @Test func quietHoursHoldNotificationsButNotUrgentOnes() async throws {
         try await withOutbox(configure: { $0.quietHours = (0, 23 * 60 + 59) }) { daemon, staff, gateway in
             #expect(try await staff.json(#"NOTIFY 1 "价格提醒""#).ok)

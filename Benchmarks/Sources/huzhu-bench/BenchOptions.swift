@@ -20,11 +20,17 @@ struct BenchOptions {
     var serverPID: Int32?
     var warmup = 200
     var label: String?
+    /// Requests per second over all connections (paced per connection); nil: as fast as answers come.
+    var rate: Double?
+    /// Keep going when the server goes away (chaos runs): reconnect and carry on until the time is up.
+    var reconnect = false
+    /// Write "<gateway message id>\t<ok|error>" for every answered SMS IN to this file.
+    var recordFile: String?
 
     static let usage = """
         usage: huzhu-bench [--host 127.0.0.1] [--port 7878] [--user U --password P] [--scenario ping|sms-in|mix]
                            [--connections 8] [--pipeline 1] (--count N | --duration SECONDS) [--phones FILE]
-                           [--server-pid PID] [--warmup 200] [--label TEXT]
+                           [--server-pid PID] [--warmup 200] [--label TEXT] [--rate N] [--reconnect] [--record FILE]
           The password may come from HUZHU_BENCH_PASSWORD. The target must be a loopback address.
         """
 
@@ -62,6 +68,9 @@ struct BenchOptions {
             case "--server-pid": serverPID = Int32(try number(flag))
             case "--warmup": warmup = Int(try value(flag)) ?? 200
             case "--label": label = try value(flag)
+            case "--rate": rate = Double(try number(flag))
+            case "--reconnect": reconnect = true
+            case "--record": recordFile = try value(flag)
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -71,6 +80,8 @@ struct BenchOptions {
         }
         password = password ?? ProcessInfo.processInfo.environment["HUZHU_BENCH_PASSWORD"]
         guard (count == nil) != (duration == nil) else { throw BenchError("give either --count or --duration") }
+        if reconnect, duration == nil { throw BenchError("--reconnect needs --duration") }
+        if rate != nil, pipeline != 1 { throw BenchError("--rate paces single requests: use it with --pipeline 1") }
         guard Self.isLoopback(host) else {
             throw BenchError("refusing \(host): huzhu-bench only targets loopback (127.0.0.0/8, ::1, localhost)")
         }

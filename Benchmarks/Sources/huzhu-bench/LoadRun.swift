@@ -8,95 +8,153 @@ struct LoadRun {
     let options: BenchOptions
 
     struct Result {
-        var histogram: Histogram<UInt64>
-        var requests: Int
-        var errors: Int
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var requests = 0
+        var errors = 0
+        var reconnects = 0
         var firstError: String?
-        var seconds: Double
+        var seconds = 0.0
         var serverCPUSeconds: Double?
+        /// (gateway message id, answered ok) of every answered SMS IN, when recording.
+        var answered: [(String, Bool)] = []
+
+        mutating func merge(_ other: Result) {
+            histogram.add(other.histogram)
+            requests += other.requests
+            errors += other.errors
+            reconnects += other.reconnects
+            firstError = firstError ?? other.firstError
+            answered += other.answered
+        }
     }
 
     func run() throws -> Result {
         let phones = try loadPhones()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let connections = try (0..<options.connections).map { _ in try login() }
-        // Warm up (caches, JIT-free but cold pages and prepared statements) before measuring.
+        // Warm up (cold pages, caches, prepared statements) before measuring.
         for (index, connection) in connections.enumerated() {
             var warm = Workload(scenario: options.scenario, phones: phones, run: runID + "w", connection: index)
-            for _ in 0..<options.warmup { _ = try connection.request(warm.next()) }
+            for _ in 0..<options.warmup { _ = try connection.request(warm.next().line) }
         }
 
-        let remaining = Atomic<Int>(options.count ?? Int.max)
-        let deadline = options.duration.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
+        let shared = Shared(remaining: options.count ?? Int.max,
+                            deadline: options.duration.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) })
         let results = Mutex<[Result]>([])
         let cpuBefore = options.serverPID.flatMap(Self.cpuSeconds)
         let started = DispatchTime.now().uptimeNanoseconds
         let group = DispatchGroup()
         for (index, connection) in connections.enumerated() {
             group.enter()
-            let thread = Thread { [options] in
+            let worker = Worker(run: self, index: index, connection: connection, shared: shared,
+                                workload: Workload(scenario: options.scenario, phones: phones, run: runID, connection: index))
+            let thread = Thread {
                 defer { group.leave() }
-                var workload = Workload(scenario: options.scenario, phones: phones, run: runID, connection: index)
-                var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-                var done = 0, errors = 0
-                var firstError: String?
-                var sendTimes = [UInt64](repeating: 0, count: options.pipeline)
-                loop: while true {
-                    if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline { break }
-                    // Take up to `pipeline` requests from the shared count.
-                    var batch = 0
-                    while batch < options.pipeline {
-                        let left = remaining.subtract(1, ordering: .relaxed).newValue
-                        if left < 0 { break }
-                        batch += 1
-                    }
-                    if batch == 0 { break }
-                    do {
-                        var lines = ""
-                        for i in 0..<batch {
-                            lines += workload.next() + "\n"
-                            sendTimes[i] = DispatchTime.now().uptimeNanoseconds
-                        }
-                        try connection.write(lines)
-                        for i in 0..<batch {
-                            let answer = try connection.readLine()
-                            let now = DispatchTime.now().uptimeNanoseconds
-                            histogram.record((now - sendTimes[i]) / 1_000)
-                            if answer.hasPrefix("-") || answer.hasPrefix("{\"ok\":false") {
-                                errors += 1
-                                if firstError == nil { firstError = String(answer.prefix(200)) }
-                            }
-                            done += 1
-                        }
-                    } catch {
-                        errors += 1
-                        firstError = firstError ?? "\(error)"
-                        break loop
-                    }
-                }
-                results.withLock {
-                    $0.append(Result(histogram: histogram, requests: done, errors: errors, firstError: firstError, seconds: 0))
-                }
+                let result = worker.work()
+                results.withLock { $0.append(result) }
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
         group.wait()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let cpuAfter = options.serverPID.flatMap(Self.cpuSeconds)
-        var total = Result(histogram: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three),
-                           requests: 0, errors: 0, seconds: seconds)
-        for result in results.withLock({ $0 }) {
-            total.histogram.add(result.histogram)
-            total.requests += result.requests
-            total.errors += result.errors
-            total.firstError = total.firstError ?? result.firstError
+        var total = Result()
+        total.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        for result in results.withLock({ $0 }) { total.merge(result) }
+        if let before = cpuBefore, let after = options.serverPID.flatMap(Self.cpuSeconds) { total.serverCPUSeconds = after - before }
+        if let file = options.recordFile {
+            let text = total.answered.map { "\($0.0)\t\($0.1 ? "ok" : "error")\n" }.joined()
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
-        if let before = cpuBefore, let after = cpuAfter { total.serverCPUSeconds = after - before }
         return total
     }
 
-    private func login() throws -> LineConnection {
+    /// What the workers share: the requests left and the time to stop.
+    final class Shared: Sendable {
+        let remaining: Atomic<Int>
+        let deadline: UInt64?
+        init(remaining: Int, deadline: UInt64?) {
+            self.remaining = Atomic(remaining)
+            self.deadline = deadline
+        }
+        var timeIsUp: Bool { deadline.map { DispatchTime.now().uptimeNanoseconds >= $0 } ?? false }
+        /// Takes up to `wanted` requests from the count.
+        func take(_ wanted: Int) -> Int {
+            var taken = 0
+            while taken < wanted, remaining.subtract(1, ordering: .relaxed).newValue >= 0 { taken += 1 }
+            return taken
+        }
+    }
+
+    /// One connection's loop.
+    struct Worker: @unchecked Sendable {  // handed to exactly one thread; see LineConnection
+        let run: LoadRun
+        let index: Int
+        var connection: LineConnection
+        let shared: Shared
+        var workload: Workload
+
+        func work() -> Result {
+            var me = self
+            return me.loop()
+        }
+
+        private mutating func loop() -> Result {
+            let options = run.options
+            var result = Result()
+            var sendTimes = [UInt64](repeating: 0, count: options.pipeline)
+            var ids = [String?](repeating: nil, count: options.pipeline)
+            let interval = options.rate.map { UInt64(Double(options.connections) / $0 * 1e9) }
+            var nextSend = DispatchTime.now().uptimeNanoseconds
+            while !shared.timeIsUp {
+                if let interval {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if nextSend > now { usleep(UInt32((nextSend - now) / 1_000)) }  // pacing, not synchronisation
+                    nextSend += interval
+                }
+                let batch = shared.take(options.pipeline)
+                if batch == 0 { break }
+                do {
+                    var lines = ""
+                    for i in 0..<batch {
+                        let (line, id) = workload.next()
+                        lines += line + "\n"
+                        ids[i] = id
+                        sendTimes[i] = DispatchTime.now().uptimeNanoseconds
+                    }
+                    try connection.write(lines)
+                    for i in 0..<batch {
+                        let answer = try connection.readLine()
+                        result.histogram.record((DispatchTime.now().uptimeNanoseconds - sendTimes[i]) / 1_000)
+                        let failed = answer.hasPrefix("-") || answer.hasPrefix("{\"ok\":false")
+                        if failed {
+                            result.errors += 1
+                            if result.firstError == nil { result.firstError = String(answer.prefix(200)) }
+                        }
+                        if options.recordFile != nil, let id = ids[i] { result.answered.append((id, !failed)) }
+                        result.requests += 1
+                    }
+                } catch {
+                    result.errors += 1
+                    result.firstError = result.firstError ?? "\(error)"
+                    guard options.reconnect, let fresh = reconnect() else { break }
+                    connection = fresh
+                    result.reconnects += 1
+                }
+            }
+            return result
+        }
+
+        /// A new logged-in connection, trying until the time is up (the server may be restarting).
+        private func reconnect() -> LineConnection? {
+            while !shared.timeIsUp {
+                if let connection = try? run.login() { return connection }
+                usleep(100_000)  // back-off between attempts while the server restarts
+            }
+            return nil
+        }
+    }
+
+    func login() throws -> LineConnection {
         let connection = try LineConnection(host: options.host, port: options.port)
         if let user = options.user, let password = options.password {
             let answer = try connection.request("AUTH \(user) \(password)")
@@ -123,22 +181,5 @@ struct LoadRun {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-}
-
-extension LoadRun.Result {
-    func report(options: BenchOptions) -> String {
-        func ms(_ q: Double) -> String { String(format: "%.2f", Double(histogram.valueAtPercentile(q)) / 1000) }
-        let rps = Double(requests) / seconds
-        let cpu = serverCPUSeconds.map { String(format: "%.0f", $0 / Double(max(requests, 1)) * 1e6) } ?? "–"
-        var lines = [
-            "| run | connections | pipeline | requests | errors | seconds | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-            "| \(options.label ?? options.scenario.rawValue) | \(options.connections) | \(options.pipeline) | \(requests) | \(errors) | "
-                + String(format: "%.1f", seconds) + " | " + String(format: "%.0f", rps) + " | \(ms(50)) | \(ms(90)) | \(ms(99)) | \(ms(99.9)) | "
-                + String(format: "%.2f", Double(histogram.max) / 1000) + " | \(cpu) |",
-        ]
-        if let firstError { lines.append("first error: \(firstError)") }
-        return lines.joined(separator: "\n")
     }
 }

@@ -35,18 +35,20 @@ struct Workload {
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 
-    mutating func next() -> String {
+    /// The next request line, and the gateway message id when it is an `SMS IN`.
+    mutating func next() -> (line: String, messageID: String?) {
         sequence += 1
         switch scenario {
-        case .ping: return "PING"
+        case .ping: return ("PING", nil)
         case .smsIn: return smsIn()
-        case .mix: return random(10) < 8 ? smsIn() : Self.staffQueries[random(Self.staffQueries.count)]
+        case .mix: return random(10) < 8 ? smsIn() : (Self.staffQueries[random(Self.staffQueries.count)], nil)
         }
     }
 
-    private mutating func smsIn() -> String {
+    private mutating func smsIn() -> (line: String, messageID: String?) {
         let phone = phones[random(phones.count)]
         let text = Self.texts[random(Self.texts.count)]
-        return "SMS IN \(phone) \"\(text)\" id=\(run)-\(connection)-\(sequence) gateway=bench"
+        let id = "\(run)-\(connection)-\(sequence)"
+        return ("SMS IN \(phone) \"\(text)\" id=\(id) gateway=bench", id)
     }
 }

@@ -118,6 +118,8 @@ struct HubService: Service {
         }
         // Subscribers are in place: now replay what a previous run committed but did not get handled.
         try await store.handle.outbox.replayUndispatched()
+        let released = try await hub.sms.outbox.releaseLeases()
+        if released > 0 { logger.notice("returned \(released) SMS leased before the last stop to the outbox") }
 
         var consoleConfiguration = ConsoleConfiguration()
         consoleConfiguration.host = configuration.console.host

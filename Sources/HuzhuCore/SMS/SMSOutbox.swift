@@ -91,11 +91,34 @@ public struct SMSOutbox: Sendable {
         return leased
     }
 
-    /// Confirms that the gateway sent these messages. Returns the ids that were leased and are now sent.
+    /// Returns every leased message to the queue, at start-up: the gateways that held them lost their
+    /// sessions when the hub stopped, so waiting for the leases to run out would only delay them. The attempt
+    /// is not counted. A gateway that did send one confirms it late (`acknowledge` accepts that), or the
+    /// message goes out again: at least once, never lost.
+    @discardableResult
+    public func releaseLeases() async throws -> Int {
+        try await store.write(as: .system) { tx in
+            let rows = try await tx.query(
+                """
+                UPDATE sms_outbox SET status = 'queued', lease_until = NULL, attempts = greatest(attempts - 1, 0)
+                WHERE status = 'leased' RETURNING id
+                """)
+            var count = 0
+            for try await _ in rows.decode(Int64.self) { count += 1 }
+            return count
+        }
+    }
+
+    /// Confirms that the gateway sent these messages. Returns the ids that are now sent: those leased, and
+    /// those leased before a restart and queued again since (a late confirmation).
     public func acknowledge(_ ids: [Int64], gateway: String) async throws -> [Int64] {
         try await store.write(as: Actor("gateway:\(gateway)")) { tx in
             let rows = try await tx.query(
-                "UPDATE sms_outbox SET status = 'sent', sent_at = now(), lease_until = NULL WHERE id = ANY(\(ids)) AND status = 'leased' RETURNING id")
+                """
+                UPDATE sms_outbox SET status = 'sent', sent_at = now(), lease_until = NULL
+                WHERE id = ANY(\(ids)) AND (status = 'leased' OR (status = 'queued' AND leased_by IS NOT NULL))
+                RETURNING id
+                """)
             var done: [Int64] = []
             for try await id in rows.decode(Int64.self) { done.append(id) }
             return done.sorted()
