@@ -31,9 +31,12 @@ struct LoadRun {
     func run() throws -> Result {
         let phones = try loadPhones()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let connections = try (0..<options.connections).map { _ in try login() }
+        // In a chaos run (--reconnect) the server may be down at any moment: workers log in themselves.
+        let connections: [LineConnection?] = options.reconnect ? Array(repeating: nil, count: options.connections)
+            : try (0..<options.connections).map { _ in try login() }
         // Warm up (cold pages, caches, prepared statements) before measuring.
         for (index, connection) in connections.enumerated() {
+            guard let connection else { continue }
             var warm = Workload(scenario: options.scenario, phones: phones, run: runID + "w", connection: index)
             for _ in 0..<options.warmup { _ = try connection.request(warm.next().line) }
         }
@@ -89,7 +92,7 @@ struct LoadRun {
     struct Worker: @unchecked Sendable {  // handed to exactly one thread; see LineConnection
         let run: LoadRun
         let index: Int
-        var connection: LineConnection
+        var connection: LineConnection?
         let shared: Shared
         var workload: Workload
 
@@ -111,6 +114,11 @@ struct LoadRun {
                     if nextSend > now { usleep(UInt32((nextSend - now) / 1_000)) }  // pacing, not synchronisation
                     nextSend += interval
                 }
+                if connection == nil {
+                    guard let fresh = reconnect() else { break }
+                    connection = fresh
+                }
+                guard let connection else { break }
                 let batch = shared.take(options.pipeline)
                 if batch == 0 { break }
                 do {
@@ -136,8 +144,8 @@ struct LoadRun {
                 } catch {
                     result.errors += 1
                     result.firstError = result.firstError ?? "\(error)"
-                    guard options.reconnect, let fresh = reconnect() else { break }
-                    connection = fresh
+                    guard options.reconnect else { break }
+                    self.connection = nil
                     result.reconnects += 1
                 }
             }
