@@ -35,7 +35,7 @@ public final class TestDaemon: Sendable {
     /// Starts a daemon and returns once its console listens.
     public static func start(
         plugins: [any HuzhuPlugin.Type] = [], configure: @Sendable (inout HuzhuConfiguration) -> Void = { _ in },
-        prepare: @Sendable (PostgresClient) async throws -> Void = { _ in }
+        prepare: @Sendable (PostgresClient) async throws -> Void = { _ in }, logger: Logger = TestLog.logger
     ) async throws -> TestDaemon {
         let database = try await TestCluster.shared.makeDatabase()
         try await database.withClient { try await prepare($0) }
@@ -48,7 +48,7 @@ public final class TestDaemon: Sendable {
         configuration.adminPassword = "admin-test-password"
         configuration.passwordRounds = 1_000  // the cost is not under test; logins stay fast
         configure(&configuration)
-        let daemon = HuzhuDaemon(configuration: configuration, plugins: plugins, metrics: TestMetrics.registry, logger: TestLog.logger)
+        let daemon = HuzhuDaemon(configuration: configuration, plugins: plugins, metrics: TestMetrics.registry, logger: logger)
         let (readyStream, readyContinuation) = AsyncStream.makeStream(of: DaemonReady.self)
         let runTask = Task {
             defer { readyContinuation.finish() }
@@ -92,10 +92,10 @@ public final class TestDaemon: Sendable {
 /// Starts a daemon, runs `body`, and stops the daemon even when `body` throws.
 public func withTestDaemon<T: Sendable>(
     plugins: [any HuzhuPlugin.Type] = [], configure: @Sendable (inout HuzhuConfiguration) -> Void = { _ in },
-    prepare: @Sendable (PostgresClient) async throws -> Void = { _ in },
+    prepare: @Sendable (PostgresClient) async throws -> Void = { _ in }, logger: Logger = TestLog.logger,
     _ body: (TestDaemon) async throws -> T
 ) async throws -> T {
-    let daemon = try await TestDaemon.start(plugins: plugins, configure: configure, prepare: prepare)
+    let daemon = try await TestDaemon.start(plugins: plugins, configure: configure, prepare: prepare, logger: logger)
     do {
         let result = try await body(daemon)
         try await daemon.stop()
