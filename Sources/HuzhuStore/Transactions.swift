@@ -6,19 +6,37 @@ extension PostgresClient {
     /// Runs `body` in one transaction and reports failures as the hub's errors: a `HuzhuError` thrown by
     /// `body` comes out as it is (PostgresNIO wraps it), and constraint violations become `CONFLICT`,
     /// `NOT_FOUND` or `INVALID` with a message saying what clashed. Everything is rolled back either way.
+    ///
+    /// Not PostgresNIO's `withTransaction`: after a failure it always sends ROLLBACK, and a ROLLBACK sent on
+    /// a connection the server is closing can wait forever (`OutageTests` shows it: about one transaction
+    /// in eight hangs when PostgreSQL stops under them). When the failure is the connection itself, the
+    /// server has already rolled the transaction back, so nothing is sent.
+    ///
+    /// The same hazard remains for any statement sent after one whose rows were never read (a discarded
+    /// `query` result): PostgresNIO may then wait forever if the server goes away between the two. Use
+    /// `WriteTransaction.execute` for statements whose rows you do not need.
     public func writeTransaction<T: Sendable>(
         logger: Logger, conflict: @autoclosure () -> String = "the change clashes with an existing record",
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
+        let message = conflict()
         do {
-            return try await withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError {
-                throw StoreErrors.translate(closureError, conflict: conflict())
+            return try await withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                let value: T
+                do {
+                    value = try await body(connection)
+                } catch {
+                    if !connection.isClosed, !StoreErrors.isConnectionLost(error) {
+                        try? await connection.query("ROLLBACK", logger: logger)
+                    }
+                    throw error
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return value
             }
-            throw StoreErrors.translate(error.commitError ?? error.beginError ?? error, conflict: conflict())
         } catch {
-            throw StoreErrors.translate(error, conflict: conflict())
+            throw StoreErrors.translate(error, conflict: message)
         }
     }
 }
@@ -37,6 +55,19 @@ public enum StoreErrors {
         case "23514", "23502", "22001", "22P02", "22003": return HuzhuError(.invalid, "the value was refused: \(PostgresErrorText.describe(error))")
         case "40001", "40P01": return HuzhuError(.conflict, "a concurrent change got in the way: try again")
         default: return error
+        }
+    }
+
+    /// The connection broke (rather than a statement being refused).
+    /// Includes the server's own goodbye: SQLSTATE class 57 (`57P01` admin shutdown, `57P02` crash) and
+    /// class 08 (connection exceptions), after which the server closes the connection.
+    public static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown: return true
+        default:
+            let state = PostgresErrorText.sqlState(error) ?? ""
+            return state.hasPrefix("57") || state.hasPrefix("08")
         }
     }
 

@@ -24,7 +24,7 @@ struct BenchOptions {
     var rate: Double?
     /// Keep going when the server goes away (chaos runs): reconnect and carry on until the time is up.
     var reconnect = false
-    /// Write "<gateway message id>\t<ok|error>" for every answered SMS IN to this file.
+    /// Write "<gateway message id>\t<ok or the error code>" for every answered SMS IN to this file.
     var recordFile: String?
 
     static let usage = """

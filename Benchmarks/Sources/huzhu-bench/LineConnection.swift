@@ -27,6 +27,9 @@ final class LineConnection: @unchecked Sendable {
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // An answer that never comes is a finding, not a reason to hang the run: reads give up after 30 s.
+        var limit = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         buffer.reserveCapacity(65_536)
     }
 
@@ -57,7 +60,10 @@ final class LineConnection: @unchecked Sendable {
             if start > 32_768 { buffer.removeFirst(start); start = 0 }
             var chunk = [UInt8](repeating: 0, count: 16_384)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            guard n > 0 else { throw BenchError(n == 0 ? "the server closed the connection" : "read: \(String(cString: strerror(errno)))") }
+            guard n > 0 else {
+                if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw BenchError("no answer within 30 s") }
+                throw BenchError(n == 0 ? "the server closed the connection" : "read: \(String(cString: strerror(errno)))")
+            }
             buffer.append(contentsOf: chunk[0..<n])
         }
     }

@@ -15,8 +15,8 @@ struct LoadRun {
         var firstError: String?
         var seconds = 0.0
         var serverCPUSeconds: Double?
-        /// (gateway message id, answered ok) of every answered SMS IN, when recording.
-        var answered: [(String, Bool)] = []
+        /// (gateway message id, "ok" or the error code) of every answered SMS IN, when recording.
+        var answered: [(String, String)] = []
 
         mutating func merge(_ other: Result) {
             histogram.add(other.histogram)
@@ -65,7 +65,7 @@ struct LoadRun {
         for result in results.withLock({ $0 }) { total.merge(result) }
         if let before = cpuBefore, let after = options.serverPID.flatMap(Self.cpuSeconds) { total.serverCPUSeconds = after - before }
         if let file = options.recordFile {
-            let text = total.answered.map { "\($0.0)\t\($0.1 ? "ok" : "error")\n" }.joined()
+            let text = total.answered.map { "\($0.0)\t\($0.1)\n" }.joined()
             try text.write(toFile: file, atomically: true, encoding: .utf8)
         }
         return total
@@ -138,7 +138,7 @@ struct LoadRun {
                             result.errors += 1
                             if result.firstError == nil { result.firstError = String(answer.prefix(200)) }
                         }
-                        if options.recordFile != nil, let id = ids[i] { result.answered.append((id, !failed)) }
+                        if options.recordFile != nil, let id = ids[i] { result.answered.append((id, failed ? Self.errorCode(answer) : "ok")) }
                         result.requests += 1
                     }
                 } catch {
@@ -150,6 +150,13 @@ struct LoadRun {
                 }
             }
             return result
+        }
+
+        /// `UNAVAILABLE` from `-UNAVAILABLE …` or `{"ok":false,"error":{"code":"UNAVAILABLE",…}}`.
+        static func errorCode(_ answer: Substring) -> String {
+            if answer.hasPrefix("-") { return String(answer.dropFirst().prefix { $0 != " " }) }
+            guard let range = answer.range(of: #""code":""#) else { return "ERROR" }
+            return String(answer[range.upperBound...].prefix { $0 != "\"" })
         }
 
         /// A new logged-in connection, trying until the time is up (the server may be restarting).

@@ -47,7 +47,7 @@ public struct StaffAccounts: Sendable {
                                  zh: "账号“\(username)”已存在")
             }
             for village in villageIDs {
-                try await tx.query("INSERT INTO staff_village (account_id, village_id) VALUES (\(id), \(village))")
+                try await tx.execute("INSERT INTO staff_village (account_id, village_id) VALUES (\(id), \(village))")
             }
             try await tx.audit(
                 "account.add", target: "account:\(id)",
@@ -132,7 +132,7 @@ public struct StaffAccounts: Sendable {
             guard let id = try await tx.query("SELECT id FROM staff_account WHERE username = \(username)").decode(Int.self).firstElement() else {
                 throw HuzhuError(.notFound, "no account named '\(username)': see USER LIST", zh: "没有名为“\(username)”的账号")
             }
-            try await tx.query("INSERT INTO api_token (account_id, token_hash, label) VALUES (\(id), \(digest), \(label))")
+            try await tx.execute("INSERT INTO api_token (account_id, token_hash, label) VALUES (\(id), \(digest), \(label))")
             try await tx.audit("account.token", target: "account:\(id)", after: ["label": .string(label)])
         }
         return token

@@ -70,7 +70,7 @@ extension Directory {
             if let value = changes.elderlyAlone { after.flags.elderlyAlone = value }
             if let value = changes.lowIncome { after.flags.lowIncome = value }
             if let notes = changes.notes { after.notes = notes }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE household SET address = \(after.address), no_labour = \(after.flags.noLabour), elderly_alone = \(after.flags.elderlyAlone),
                     low_income = \(after.flags.lowIncome), notes = \(after.notes) WHERE id = \(id)

@@ -39,7 +39,7 @@ extension Directory {
             if let phone { after.phone = phone }
             if let language = changes.language { after.language = language }
             if let optedOut = changes.optedOut { after.optedOut = optedOut }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE member SET name = \(after.name), phone = \(after.phone?.e164), language = \(after.language.rawValue),
                     opted_out = \(after.optedOut), updated_at = now()

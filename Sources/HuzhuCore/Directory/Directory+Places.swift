@@ -77,7 +77,7 @@ extension Directory {
             if let newName { after.name = newName }
             if let latitude { after.latitude = latitude }
             if let longitude { after.longitude = longitude }
-            try await tx.query("UPDATE village SET name = \(after.name), latitude = \(after.latitude), longitude = \(after.longitude) WHERE id = \(id)")
+            try await tx.execute("UPDATE village SET name = \(after.name), latitude = \(after.latitude), longitude = \(after.longitude) WHERE id = \(id)")
             try await tx.audit("village.edit", target: "village:\(id)", before: before.json, after: after.json)
             return after
         }

@@ -206,7 +206,7 @@ public final class PluginHost: Sendable {
                 guard done == 0 else { continue }
                 let summary = try await loader.load()
                 try await store.write(as: Actor("plugin:\(plugin)")) { tx in
-                    try await tx.query("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
+                    try await tx.execute("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
                 }
                 logger.notice("demo data of \(plugin): \(summary)")
             } catch {

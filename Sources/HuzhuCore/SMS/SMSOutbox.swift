@@ -63,7 +63,7 @@ public struct SMSOutbox: Sendable {
         let attempts = policy.maximumAttempts
         let leased = try await store.write(as: Actor("gateway:\(gateway)")) { tx in
             // Leases that ran out after the last attempt end here.
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE sms_outbox SET status = 'failed', last_error = 'no confirmation after ' || attempts || ' attempts'
                 WHERE status = 'leased' AND lease_until < now() AND attempts >= \(attempts)

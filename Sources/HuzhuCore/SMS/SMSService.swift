@@ -95,7 +95,7 @@ public final class SMSService: Sendable {
         let replyText = reply.text(in: language)
         let answer = SMSReply(reply: replyText, segments: SMSSegments.count(replyText), intent: intent)
         try await store.write(as: Actor("sms:\(phone.e164)", onBehalfOf: member?.id)) { tx in
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::jsonb,
                     reply = \(answer.reply), segments = \(answer.segments), answered = true
@@ -131,7 +131,7 @@ public final class SMSService: Sendable {
             guard stale else {
                 throw HuzhuError(.unavailable, "message \(gatewayID ?? "") is being handled: send it again in a moment", zh: "这条短信正在处理，请稍后重发")
             }
-            try await tx.query("UPDATE sms_inbound SET created_at = now() WHERE id = \(id)")
+            try await tx.execute("UPDATE sms_inbound SET created_at = now() WHERE id = \(id)")
             return .claimed(id)
         }
     }
@@ -196,7 +196,7 @@ public final class SMSService: Sendable {
         let member = try await directory.addMember(
             NewMember(villageID: village.id, name: name, phone: request.phone.e164, language: request.language), actor: request.actor)
         try await store.write(as: request.actor) { tx in
-            try await tx.query("UPDATE member SET needs_review = true WHERE id = \(member.id)")
+            try await tx.execute("UPDATE member SET needs_review = true WHERE id = \(member.id)")
         }
         return LocalizedText(en: "Registered: \(name), \(village.name). Staff will confirm. Reply HELP for services.",
                              zh: "已登记：\(name)，\(village.name)。工作人员将核实。回复“帮助”查看服务。")

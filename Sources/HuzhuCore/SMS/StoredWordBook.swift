@@ -46,7 +46,7 @@ public final class StoredWordBook: SMSWordBook {
         }
         try await store.write(as: actor) { tx in
             for word in words {
-                try await tx.query(
+                try await tx.execute(
                     """
                     INSERT INTO sms_word (kind, word, meaning, added_by) VALUES (\(kind.rawValue), \(word), \(meaning), \(actor.name))
                     ON CONFLICT (kind, word) DO UPDATE SET meaning = EXCLUDED.meaning, added_by = EXCLUDED.added_by, added_at = now()

@@ -39,19 +39,27 @@ public final class WriteTransaction {
         self.logger = logger
     }
 
-    /// Runs a statement in the transaction.
+    /// Runs a statement in the transaction; read its rows before the next statement.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await connection.query(query, logger: logger)
     }
 
+    /// Runs a statement whose rows are not needed, and reads its answer to the end before returning.
+    ///
+    /// Prefer it to a discarded `query`: a statement left unread while the next one is sent can make
+    /// PostgresNIO wait forever if the database goes away at that moment.
+    public func execute(_ query: PostgresQuery) async throws {
+        for try await _ in try await connection.query(query, logger: logger) {}
+    }
+
     /// Records the change in the audit log (村务公开) with this transaction's actor.
     public func audit(_ action: String, target: String, before: JSONValue? = nil, after: JSONValue? = nil) async throws {
-        try await connection.query(
+        try await execute(
             """
             INSERT INTO audit_log (actor, on_behalf_of, action, target, before, after)
             VALUES (\(actor.name), \(actor.onBehalfOf), \(action), \(target), \(before?.jsonText)::jsonb, \(after?.jsonText)::jsonb)
-            """, logger: logger)
+            """)
     }
 
     /// Writes an event to the outbox in this transaction; it is published after the commit and, if the
