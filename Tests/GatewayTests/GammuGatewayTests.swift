@@ -1,0 +1,166 @@
+import Foundation
+import HuzhuKit
+import HuzhuTesting
+import Testing
+
+/// A private Gammu SMSD: the dummy driver (a folder stands for the phone), the files backend, and
+/// huzhu-gammu-receive as RunOnReceive: the configuration docs/sms-gateways.md shows.
+struct Gammu {
+    static let smsd = "/usr/bin/gammu-smsd"
+    static let gammu = "/usr/bin/gammu"
+
+    let folder: String
+    let configuration: String
+    var phone: String { folder + "/phone" }
+    var inbox: String { folder + "/inbox" }
+    var outbox: String { folder + "/outbox" }
+    var sent: String { folder + "/sent" }
+
+    init() throws {
+        folder = try Harness.temporaryFolder("gammu")
+        configuration = folder + "/gammu-smsdrc"
+        for sub in ["phone", "inbox", "outbox", "sent", "error"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+        }
+        let text = """
+            [gammu]
+            device = \(folder)/phone
+            connection = none
+            model = dummy
+
+            [smsd]
+            service = files
+            inboxpath = \(folder)/inbox/
+            outboxpath = \(folder)/outbox/
+            sentsmspath = \(folder)/sent/
+            errorsmspath = \(folder)/error/
+            inboxformat = unicode
+            outboxformat = detail
+            transmitformat = auto
+            runonreceive = \(Harness.gammuReceive) --smsd-config \(configuration)
+            logfile = stderr
+            debuglevel = 0
+            checksecurity = 0
+            checkbattery = 0
+            checksignal = 0
+            checknetwork = 0
+            commtimeout = 1
+            receivefrequency = 1
+            statusfrequency = 0
+            multiparttimeout = 5
+
+            """
+        try text.write(toFile: configuration, atomically: true, encoding: .utf8)
+    }
+
+    /// Puts a received message in the fake phone's inbox (`gammu savesms`), as the network would.
+    func receive(from number: String, _ text: String) async throws {
+        let (status, output) = try await Harness.run(Self.gammu, [
+            "-c", configuration, "savesms", "TEXT", "-folder", "1", "-unread", "-sender", number,
+            "-unicode", "-len", "\(text.utf16.count)", "-textutf8", text])
+        try #require(status == 0, "gammu savesms failed: \(output)")
+    }
+
+    /// Starts gammu-smsd in the foreground, its RunOnReceive script talking to the hub as `user`.
+    func start(_ children: Children, environment: [String: String]) async throws -> ChildProcess {
+        let child = try children.start(Self.smsd, ["-c", configuration], environment: environment)
+        let started = await child.waitForOutput(timeout: Harness.patience) { $0.contains { $0.contains("Starting phone communication") } }
+        try #require(started, "gammu-smsd did not start: \(child.output.suffix(10))")
+        return child
+    }
+
+    /// A message gammu-smsd sent: a Gammu backup file in the sent folder (one per message, each part a
+    /// section with its UCS-2 text in hex).
+    struct Sent: Equatable, CustomStringConvertible {
+        let to: String
+        let unicode: Bool
+        let text: String
+        var description: String { "→\(to) [\(unicode ? "UCS-2" : "GSM")] \(text)" }
+    }
+
+    func sentMessages() -> [Sent] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: sent)) ?? []).sorted()
+        return files.compactMap { name -> Sent? in
+            guard let content = try? String(contentsOfFile: sent + "/" + name, encoding: .utf8) else { return nil }
+            var to = "", hex = "", unicode = true
+            for raw in content.split(whereSeparator: \.isNewline) {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                guard let equals = line.firstIndex(of: "="), !line.hasPrefix(";") else { continue }
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                if key == "Number", to.isEmpty { to = value.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+                if key.hasPrefix("Text"), key.dropFirst(4).allSatisfy(\.isNumber) { hex += value }
+                if key == "Coding" { unicode = unicode && value.hasPrefix("Unicode") }
+            }
+            var bytes: [UInt8] = []
+            var index = hex.startIndex
+            while let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), index < hex.endIndex {
+                bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0x3F)
+                index = next
+            }
+            return Sent(to: to, unicode: unicode, text: Harness.fromUTF16BE(bytes) ?? "<odd UCS-2>")
+        }
+    }
+}
+
+/// Gammu SMSD end to end: the fake phone → gammu-smsd → huzhu-gammu-receive → the hub → the reply
+/// injected → the files backend's outbox → sent; and the outbox relay through gammu-smsd-inject.
+@Suite struct GammuGatewayTests {
+    @Test func farmersMessagesReachTheHubAndTheRepliesGoOutAsUCS2() async throws {
+        try await withGatewayDaemon { daemon, staff in
+            let password = try await Harness.gatewayAccount(daemon, "gammu")
+            try await Children.with { children in
+                let gammu = try Gammu()
+                // A registration from an unknown number, and a long message (two parts) from 张三.
+                let registration = "注册 王五 咸水村"
+                let long = "我是张三，" + String(repeating: "明天想找人帮忙插秧，", count: 9) + "谢谢！"
+                #expect(long.utf16.count > 70, "a long message: two SMS parts")
+                try await gammu.receive(from: "+8613700137000", registration)
+                try await gammu.receive(from: "+8613800138000", long)
+                let smsd = try await gammu.start(children, environment: Harness.scriptEnvironment(daemon, user: "gammu", password: password))
+
+                let answered = try await Harness.eventually {
+                    try await Harness.value(daemon, "SELECT count(*)::text FROM sms_inbound WHERE answered") == "2"
+                }
+                try #require(answered, "the hub did not get both messages: \(smsd.output.suffix(15))")
+                let rows = try await Harness.rows(daemon, "SELECT phone, text, gateway, gateway_id, reply FROM sms_inbound ORDER BY phone")
+                #expect(rows.map { $0[0] } == ["+8613700137000", "+8613800138000"])
+                #expect(rows.map { $0[1] } == [registration, long], "texts read from the inbox files, parts joined, nothing cut short")
+                #expect(rows.allSatisfy { $0[2] == "gammu" && ($0[3] ?? "").hasPrefix("IN") }, "\(rows.map { [$0[2], $0[3]] })")
+                #expect(rows[0][4]?.hasPrefix("已登记：王五，咸水村") == true, "\(rows[0][4] ?? "")")
+
+                let replied = await Harness.eventually { gammu.sentMessages().count >= 2 }
+                try #require(replied, "the replies were not sent: \(gammu.sentMessages()); smsd: \(smsd.output.suffix(15))")
+                let sent = gammu.sentMessages().sorted { $0.to < $1.to }
+                #expect(sent == [Gammu.Sent(to: "+8613700137000", unicode: true, text: rows[0][4] ?? ""),
+                                 Gammu.Sent(to: "+8613800138000", unicode: true, text: rows[1][4] ?? "")],
+                        "the hub's replies, intact as UCS-2: \(sent)")
+                #expect(try await Harness.value(daemon, "SELECT name FROM member WHERE phone = '+8613700137000'") == "王五")
+            }
+        }
+    }
+
+    @Test func aNotificationGoesOutThroughTheRelayAndGammuSmsdInject() async throws {
+        try await withGatewayDaemon { daemon, staff in
+            let password = try await Harness.gatewayAccount(daemon, "gammu")
+            try await Children.with { children in
+                let gammu = try Gammu()
+                let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password)
+                _ = try await gammu.start(children, environment: environment)
+                let text = "李四：化肥已到村委会，请明天上午来领取。"
+                let answer = try await staff.json(#"NOTIFY 2 "\#(text)""#)
+                let id = try #require(answer.data as? Int, "NOTIFY: \(answer.raw)")
+                let relay = try children.start(Harness.relay, ["--user", "gammu", "--interval", "0.2", "--via", "gammu",
+                                                               "--inject", "/usr/bin/gammu-smsd-inject", "--smsd-config", gammu.configuration],
+                                               environment: environment)
+                let sent = await Harness.eventually { !gammu.sentMessages().isEmpty }
+                try #require(sent, "nothing sent; relay: \(relay.output.suffix(5))")
+                #expect(gammu.sentMessages() == [Gammu.Sent(to: "+8613900139000", unicode: true, text: text)])
+                let confirmed = try await Harness.eventually {
+                    try await Harness.value(daemon, "SELECT status FROM sms_outbox WHERE id = \(id)") == "sent"
+                }
+                #expect(confirmed, "the relay confirmed it with SMS ACK")
+            }
+        }
+    }
+}
