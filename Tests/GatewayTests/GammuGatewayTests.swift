@@ -81,10 +81,18 @@ struct Gammu {
     func sentMessages() -> [Sent] {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: sent)) ?? []).sorted()
         return files.compactMap { name -> Sent? in
-            guard let content = try? String(contentsOfFile: sent + "/" + name, encoding: .utf8) else { return nil }
-            var to = "", hex = "", unicode = true
+            // Gammu wraps its comment lines by bytes, splitting UTF-8 characters: read leniently.
+            guard let data = FileManager.default.contents(atPath: sent + "/" + name) else { return nil }
+            let content = String(decoding: data, as: UTF8.self)
+            var to = "", hex = "", unicode = true, sections: Set<String> = []
             for raw in content.split(whereSeparator: \.isNewline) {
                 let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("[") {
+                    // The sent folder's file holds the backup twice (as queued, then as sent): read the first.
+                    if sections.contains(line) { break }
+                    sections.insert(line)
+                    continue
+                }
                 guard let equals = line.firstIndex(of: "="), !line.hasPrefix(";") else { continue }
                 let key = line[..<equals].trimmingCharacters(in: .whitespaces)
                 let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
