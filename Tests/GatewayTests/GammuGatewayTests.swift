@@ -16,8 +16,8 @@ struct Gammu {
     var outbox: String { folder + "/outbox" }
     var sent: String { folder + "/sent" }
 
-    init() throws {
-        folder = try Harness.temporaryFolder("gammu")
+    init(_ children: Children) throws {
+        folder = try children.temporaryFolder("gammu")
         configuration = folder + "/gammu-smsdrc"
         for sub in ["phone", "inbox", "outbox", "sent", "error"] {
             try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
@@ -78,11 +78,12 @@ struct Gammu {
         var description: String { "→\(to) [\(unicode ? "UCS-2" : "GSM")] \(text)" }
     }
 
-    func sentMessages() -> [Sent] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: sent)) ?? []).sorted()
+    func sentMessages(in folder: String? = nil) -> [Sent] {
+        let folder = folder ?? sent
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         return files.compactMap { name -> Sent? in
             // Gammu wraps its comment lines by bytes, splitting UTF-8 characters: read leniently.
-            guard let data = FileManager.default.contents(atPath: sent + "/" + name) else { return nil }
+            guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
             let content = String(decoding: data, as: UTF8.self)
             var to = "", hex = "", unicode = true, sections: Set<String> = []
             for raw in content.split(whereSeparator: \.isNewline) {
@@ -118,7 +119,7 @@ struct Gammu {
         try await withGatewayDaemon { daemon, staff in
             let password = try await Harness.gatewayAccount(daemon, "gammu")
             try await Children.with { children in
-                let gammu = try Gammu()
+                let gammu = try Gammu(children)
                 // A registration from an unknown number, and a long message (two parts) from 张三.
                 let registration = "注册 王五 咸水村"
                 let long = "我是张三，" + String(repeating: "明天想找人帮忙插秧，", count: 9) + "谢谢！"
@@ -152,7 +153,7 @@ struct Gammu {
         try await withGatewayDaemon { daemon, staff in
             let password = try await Harness.gatewayAccount(daemon, "gammu")
             try await Children.with { children in
-                let gammu = try Gammu()
+                let gammu = try Gammu(children)
                 let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password)
                 _ = try await gammu.start(children, environment: environment)
                 let text = "李四：化肥已到村委会，请明天上午来领取。"
@@ -170,5 +171,53 @@ struct Gammu {
                 #expect(confirmed, "the relay confirmed it with SMS ACK")
             }
         }
+    }
+
+    /// The RunOnReceive script on its own, as gammu-smsd would run it (again).
+    @Test func runningTheScriptAgainForTheSameMessageHandlesItOnceAndRepliesTheSame() async throws {
+        try await withGatewayDaemon { daemon, _ in try await Children.with { children in
+            let password = try await Harness.gatewayAccount(daemon, "gammu")
+            let gammu = try Gammu(children)
+            // A two-part message as the files backend stores it (inboxformat = unicode): a byte-order
+            // mark, UTF-16BE, then NUL padding.
+            let parts = ["我是张三，明天想找人帮忙插秧五亩，", "三个人，工钱一天一百五，谢谢"]
+            let names = parts.indices.map { "IN20261129_080000_00_+8613800138000_0\($0).txt" }
+            for (name, part) in zip(names, parts) {
+                let bytes: [UInt8] = [0xFE, 0xFF] + Harness.utf16BE(part) + [UInt8](repeating: 0, count: 40)
+                #expect(FileManager.default.createFile(atPath: gammu.inbox + "/" + name, contents: Data(bytes)))
+            }
+            let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password)
+                .merging(["GAMMU_SMSD_INJECT": "/usr/bin/gammu-smsd-inject"]) { $1 }
+            let first = try await Harness.run(Harness.gammuReceive, ["--smsd-config", gammu.configuration] + names, environment: environment)
+            let again = try await Harness.run(Harness.gammuReceive, ["--smsd-config", gammu.configuration] + names, environment: environment)
+            #expect(first.0 == 0, "\(first.1)")
+            #expect(again.0 == 0, "\(again.1)")
+            let rows = try await Harness.rows(daemon, "SELECT text, gateway_id, reply FROM sms_inbound")
+            #expect(rows.count == 1, "handled once: \(rows)")
+            #expect(rows.first?[0] == parts.joined())
+            #expect(rows.first?[1] == "IN20261129_080000_00_+8613800138000")
+            let queued = gammu.sentMessages(in: gammu.outbox)
+            #expect(queued.count == 2)
+            #expect(queued.allSatisfy { $0 == Gammu.Sent(to: "+8613800138000", unicode: true, text: rows.first?[2] ?? "") }, "\(queued)")
+        } }
+    }
+
+    /// A message that is not a file of the files backend (another backend): the script falls back to
+    /// what gammu-smsd put in the environment.
+    @Test func withoutTheMessageInTheInboxFolderTheEnvironmentIsUsed() async throws {
+        try await withGatewayDaemon { daemon, _ in try await Children.with { children in
+            let password = try await Harness.gatewayAccount(daemon, "gammu")
+            let gammu = try Gammu(children)
+            let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password).merging([
+                "GAMMU_SMSD_INJECT": "/usr/bin/gammu-smsd-inject",
+                "SMS_MESSAGES": "1", "SMS_1_NUMBER": "+8613900139000", "SMS_1_TEXT": "帮助", "DECODED_PARTS": "0",
+            ]) { $1 }
+            let (status, output) = try await Harness.run(Harness.gammuReceive, ["--smsd-config", gammu.configuration, "42"], environment: environment)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains { $0.contains("using the environment") })
+            let rows = try await Harness.rows(daemon, "SELECT phone, text, gateway_id FROM sms_inbound")
+            #expect(rows.map { $0 } == [["+8613900139000", "帮助", "42"]])
+            #expect(gammu.sentMessages(in: gammu.outbox).map(\.to) == ["+8613900139000"])
+        } }
     }
 }

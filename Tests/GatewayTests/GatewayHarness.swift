@@ -168,6 +168,14 @@ enum Harness {
 /// Ends every child a test started, whatever happened in the test.
 final class Children: Sendable {
     private let started = SendableBox<[ChildProcess]>([])
+    private let folders = SendableBox<[String]>([])
+
+    /// A private folder, removed when the children have stopped.
+    func temporaryFolder(_ name: String) throws -> String {
+        let path = try Harness.temporaryFolder(name)
+        folders.mutate { $0.append(path) }
+        return path
+    }
 
     func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         let child = try ChildProcess(executable, arguments, environment: environment)
@@ -178,6 +186,9 @@ final class Children: Sendable {
     func stopAll() async {
         for child in started.mutate({ list in defer { list = [] }; return list }).reversed() {
             await child.terminate()
+        }
+        for folder in folders.mutate({ list in defer { list = [] }; return list }) {
+            try? FileManager.default.removeItem(atPath: folder)
         }
     }
 

@@ -28,7 +28,7 @@ import Testing
         try await withGatewayDaemon { daemon, staff in
             let (token, _) = try await gateway(daemon, staff, "kannel")
             try await Children.with { children in
-                let kannel = try Kannel(httpPort: daemon.httpPort, token: token)
+                let kannel = try Kannel(httpPort: daemon.httpPort, token: token, children)
                 _ = try await kannel.startBearerbox(children)
                 _ = try await kannel.startSmsbox(children)
                 // 张三 (a member) texts a request, written the way farmers do: no spaces.
@@ -64,7 +64,7 @@ import Testing
         try await withGatewayDaemon { daemon, staff in
             let (token, _) = try await gateway(daemon, staff, "kannel")
             try await Children.with { children in
-                let kannel = try Kannel(httpPort: daemon.httpPort, token: token)
+                let kannel = try Kannel(httpPort: daemon.httpPort, token: token, children)
                 _ = try await kannel.startBearerbox(children)
                 _ = try await kannel.startSmsbox(children)
                 let text = "注册 王五 咸水村"
@@ -88,7 +88,7 @@ import Testing
         try await withGatewayDaemon { daemon, staff in
             let (token, password) = try await gateway(daemon, staff, "kannel")
             try await Children.with { children in
-                let kannel = try Kannel(httpPort: daemon.httpPort, token: token)
+                let kannel = try Kannel(httpPort: daemon.httpPort, token: token, children)
                 _ = try await kannel.startBearerbox(children)
                 _ = try await kannel.startSmsbox(children)
                 let phone = try kannel.startPhones(children)
@@ -115,7 +115,7 @@ import Testing
         try await withGatewayDaemon { daemon, staff in
             let (token, password) = try await gateway(daemon, staff, "kannel")
             try await Children.with { children in
-                let kannel = try Kannel(httpPort: daemon.httpPort, token: token)
+                let kannel = try Kannel(httpPort: daemon.httpPort, token: token, children)
                 _ = try await kannel.startBearerbox(children)
                 let phone = try kannel.startPhones(children)
                 // smsbox is down: the relay runs but cannot reach sendsms.

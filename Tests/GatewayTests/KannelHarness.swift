@@ -23,8 +23,8 @@ struct Kannel {
     let serviceNumber = "10690000"
 
     /// Writes kannel.conf for a hub whose HTTP side door listens on `httpPort`, with a gateway token.
-    init(httpPort: Int, token: String) throws {
-        folder = try Harness.temporaryFolder("kannel")
+    init(httpPort: Int, token: String, _ children: Children) throws {
+        folder = try children.temporaryFolder("kannel")
         adminPort = try Harness.freePort()
         boxPort = try Harness.freePort()
         smscPort = try Harness.freePort()

@@ -51,7 +51,7 @@ import Testing
         try await withGatewayDaemon { daemon, staff in
             let password = try await Harness.gatewayAccount(daemon, "sms1")
             try await Children.with { children in
-                let folder = try Harness.temporaryFolder("relay")
+                let folder = try children.temporaryFolder("relay")
                 let statusFile = folder + "/status"
                 try "503".write(toFile: statusFile, atomically: true, encoding: .utf8)
                 try Self.standIn.write(toFile: folder + "/sendsms.py", atomically: true, encoding: .utf8)
