@@ -53,6 +53,11 @@ struct Kannel {
             sendsms-port = \(sendsmsPort)
             sendsms-interface = 127.0.0.1
             mo-recode = true
+            reply-couldnotfetch = ""
+            reply-couldnotrepresent = ""
+            reply-requestfailed = ""
+            http-request-retry = 3
+            http-queue-delay = 2
             log-level = 1
 
             group = sendsms-user
