@@ -156,7 +156,7 @@ struct Gammu {
                 let gammu = try Gammu(children)
                 let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password)
                 _ = try await gammu.start(children, environment: environment)
-                let text = "李四：化肥已到村委会，请明天上午来领取。"
+                let text = "李四：化肥已到村委会 (2+1袋)，请明天上午来领取。"
                 let answer = try await staff.json(#"NOTIFY 2 "\#(text)""#)
                 let id = try #require(answer.data as? Int, "NOTIFY: \(answer.raw)")
                 let relay = try children.start(Harness.relay, ["--user", "gammu", "--interval", "0.2", "--via", "gammu",
@@ -180,7 +180,7 @@ struct Gammu {
             let gammu = try Gammu(children)
             // A two-part message as the files backend stores it (inboxformat = unicode): a byte-order
             // mark, UTF-16BE, then NUL padding.
-            let parts = ["我是张三，明天想找人帮忙插秧五亩，", "三个人，工钱一天一百五，谢谢"]
+            let parts = ["我是张三，明天想找人帮忙插秧五亩，", #"三个人，工钱一天"一百五"\元，谢谢"#]
             let names = parts.indices.map { "IN20261129_080000_00_+8613800138000_0\($0).txt" }
             for (name, part) in zip(names, parts) {
                 let bytes: [UInt8] = [0xFE, 0xFF] + Harness.utf16BE(part) + [UInt8](repeating: 0, count: 40)

@@ -131,7 +131,7 @@ enum Harness {
         #expect(try await staff.json("MEMBER ADD 李四 village=1 phone=13900139000").ok)
     }
 
-    /// Decodes `%xx` escapes into bytes (Kannel's url-encoding, where `+` stays `+`).
+    /// Decodes Kannel's url-encoding into bytes: `%xx`, and `+` for a space byte (a `+` is `%2B`).
     static func urlDecodedBytes(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
@@ -139,6 +139,8 @@ enum Harness {
             if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
                 bytes.append(value)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
             } else {
                 bytes.append(byte)
             }

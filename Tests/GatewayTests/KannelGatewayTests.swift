@@ -92,7 +92,7 @@ import Testing
                 _ = try await kannel.startBearerbox(children)
                 _ = try await kannel.startSmsbox(children)
                 let phone = try kannel.startPhones(children)
-                let text = "明天8点插秧，请准时到咸水村东头集合。"
+                let text = "明天8点插秧 (3+2人)，请准时到咸水村东头集合。"
                 let queued = try await staff.json(#"NOTIFY 1 "\#(text)""#)
                 let id = try #require(queued.data as? Int, "NOTIFY: \(queued.raw)")
                 let relay = try children.start(Harness.relay, relayArguments(kannel, daemon: daemon, user: "kannel", token: token),
