@@ -55,7 +55,7 @@ import Testing
                 let statusFile = folder + "/status"
                 try "503".write(toFile: statusFile, atomically: true, encoding: .utf8)
                 try Self.standIn.write(toFile: folder + "/sendsms.py", atomically: true, encoding: .utf8)
-                let server = try children.start("/usr/bin/python3", [folder + "/sendsms.py", statusFile])
+                let server = try children.start("/usr/bin/env", ["python3", folder + "/sendsms.py", statusFile])
                 let listening = await server.waitForOutput(timeout: Harness.patience) { $0.contains { $0.hasPrefix("LISTENING ") } }
                 try #require(listening, "the stand-in did not start: \(server.output)")
                 let port = try #require(server.output.first { $0.hasPrefix("LISTENING ") }.flatMap { Int($0.dropFirst(10)) })
