@@ -173,6 +173,43 @@ struct Gammu {
         }
     }
 
+    /// gammu-smsd down while the hub queues notifications: the relay hands them to the files backend's
+    /// outbox folder; gammu-smsd started later sends each once.
+    @Test func gammuSmsdThatWasDownCatchesUpWithoutLossOrDuplicates() async throws {
+        try await withGatewayDaemon { daemon, staff in
+            let password = try await Harness.gatewayAccount(daemon, "gammu")
+            try await Children.with { children in
+                let gammu = try Gammu(children)
+                let environment = Harness.scriptEnvironment(daemon, user: "gammu", password: password)
+                let relay = try children.start(Harness.relay, ["--user", "gammu", "--interval", "0.2", "gammu",
+                                                               "--inject", "/usr/bin/gammu-smsd-inject", "--smsd-config", gammu.configuration],
+                                               environment: environment)
+                let texts = ["第一条：周五停水", "第二条：明早8点开会", "第三条：化肥到了"]
+                for (n, text) in texts.enumerated() {
+                    #expect(try await staff.json(#"NOTIFY \#(n % 2 + 1) "\#(text)""#).ok)
+                }
+                let handed = try await Harness.eventually {
+                    try await Harness.value(daemon, "SELECT count(*)::text FROM sms_outbox WHERE status = 'sent'") == "3"
+                }
+                try #require(handed, "relay: \(relay.output.suffix(5))")
+                #expect(gammu.sentMessages(in: gammu.outbox).count == 3, "waiting in gammu-smsd's outbox folder")
+                #expect(gammu.sentMessages().isEmpty)
+
+                _ = try await gammu.start(children, environment: environment)
+                let sent = await Harness.eventually { gammu.sentMessages().count >= 3 && gammu.sentMessages(in: gammu.outbox).isEmpty }
+                try #require(sent, "\(gammu.sentMessages())")
+                // A last message marks the end: whatever was to go out before it has gone.
+                #expect(try await staff.json(#"NOTIFY 1 "第四条：完""#).ok)
+                let ended = await Harness.eventually { gammu.sentMessages().contains { $0.text == "第四条：完" } }
+                try #require(ended)
+                let all = gammu.sentMessages()
+                #expect(all.map(\.text).sorted() == (texts + ["第四条：完"]).sorted(), "each exactly once: \(all)")
+                #expect(all.allSatisfy { $0.unicode })
+                #expect(all.filter { $0.to == "+8613900139000" }.map(\.text) == ["第二条：明早8点开会"])
+            }
+        }
+    }
+
     /// The RunOnReceive script on its own, as gammu-smsd would run it (again).
     @Test func runningTheScriptAgainForTheSameMessageHandlesItOnceAndRepliesTheSame() async throws {
         try await withGatewayDaemon { daemon, _ in try await Children.with { children in
