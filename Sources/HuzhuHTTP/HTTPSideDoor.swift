@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HuzhuKit
 import Hummingbird
 import Logging
@@ -73,7 +74,7 @@ public struct HTTPSideDoor: Sendable {
 
     private func serve(_ route: HTTPRoute, _ request: Request) async throws -> Response {
         var request = request
-        let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+        let query = Self.formQuery(request.uri.query ?? "")
         do {
             var caller: ConsoleCaller?
             if route.access != .anyone {
@@ -88,7 +89,11 @@ public struct HTTPSideDoor: Sendable {
             }
             let body = try await request.collectBody(upTo: 64 * 1024)
             let answer = try await route.handle(HTTPRouteRequest(query: query, body: Array(buffer: body), caller: caller))
-            return Self.response(status: HTTPResponse.Status(code: answer.status), contentType: answer.contentType, body: answer.body)
+            var response = Self.response(status: HTTPResponse.Status(code: answer.status), contentType: answer.contentType, body: answer.body)
+            for (name, value) in answer.headers {
+                if let field = HTTPField.Name(name) { response.headers[field] = value }
+            }
+            return response
         } catch let error as HuzhuError {
             return Self.response(status: Self.status(for: error.code), contentType: "application/json",
                                  body: (["ok": false, "error": ["code": .string(error.code.rawValue), "message": .string(error.message.en)]] as JSONValue).jsonText)
@@ -97,6 +102,20 @@ public struct HTTPSideDoor: Sendable {
             return Self.response(status: .internalServerError, contentType: "application/json",
                                  body: #"{"ok":false,"error":{"code":"INTERNAL","message":"the route failed inside the hub; the error is in the log"}}"#)
         }
+    }
+
+    /// The query as an HTML form encodes it: `+` is a space (Kannel's `%a` writes spaces so), `%2B` a plus.
+    static func formQuery(_ query: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return result
     }
 
     static func status(for code: HuzhuError.Code) -> HTTPResponse.Status {

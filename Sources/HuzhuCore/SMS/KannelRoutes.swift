@@ -14,7 +14,9 @@ enum KannelRoutes {
                 let answer = try await hub.sms.service.receive(
                     phone: from, text: text, gatewayID: request.query["id"].flatMap { $0.isEmpty ? nil : $0 }, at: nil,
                     gateway: "kannel:\(request.caller?.username ?? "?")")
-                return HTTPRouteResponse(body: answer.reply)
+                // smsbox sends a get-url answer as GSM 7-bit unless told otherwise: Chinese needs UCS-2.
+                let unicode = SMSSegments.encoding(of: answer.reply) == .ucs2
+                return HTTPRouteResponse(body: answer.reply, headers: unicode ? ["X-Kannel-Coding": "2"] : [:])
             },
             // dlr-url = "http://127.0.0.1:7701/gateway/kannel/dlr?token=…&id=<outbox id>&status=%d"
             HTTPRoute(.get, "/gateway/kannel/dlr", access: .roles([.gateway])) { request in

@@ -40,11 +40,14 @@ public struct HTTPRouteResponse: Sendable {
     public let status: Int
     public let contentType: String
     public let body: String
+    /// More response headers (e.g. `X-Kannel-Coding: 2`, which makes smsbox send a reply as UCS-2).
+    public let headers: [String: String]
 
-    public init(status: Int = 200, contentType: String = "text/plain; charset=utf-8", body: String) {
+    public init(status: Int = 200, contentType: String = "text/plain; charset=utf-8", body: String, headers: [String: String] = [:]) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.headers = headers
     }
 
     /// A JSON answer.
