@@ -19,10 +19,13 @@ struct LabourReport: Sendable {
          "workers": .array(workers.map { ["worker": .int(Int($0.id)), "name": .string($0.name), "days": .int($0.days), "earnings": .double($0.earnings)] }),
          "unmet": .array(unmet.map { ["task": .string($0.task), "month": .string($0.month), "requests": .int($0.requests), "places": .int($0.places)] })]
     }
+}
 
+/// Arithmetic of the report, public so it can be checked on its own.
+public enum LabourReportMath {
     /// The Gini coefficient of `values` (0: all equal; near 1: one has everything). Zeros count: an idle
     /// worker is part of the unfairness.
-    static func gini(_ values: [Double]) -> Double {
+    public static func gini(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         let total = sorted.reduce(0, +)
         guard sorted.count > 1, total > 0 else { return 0 }
@@ -65,7 +68,7 @@ extension LabourStore {
             let top = all.sorted { $0.days != $1.days ? $0.days > $1.days : $0.id < $1.id }.prefix(limit)
             return LabourReport(from: from, to: to, workers: Array(top), unmet: unmet, activeWorkers: all.count,
                                 daysWorked: all.reduce(0) { $0 + $1.days }, daysAvailable: available,
-                                gini: LabourReport.gini(all.map { Double($0.days) }))
+                                gini: LabourReportMath.gini(all.map { Double($0.days) }))
         }
     }
 }
