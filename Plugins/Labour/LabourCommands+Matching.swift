@@ -16,7 +16,7 @@ enum LabourMatchingCommands {
                 let id = try a.requiredID(0, usage: matchUsage)
                 let date = try a.labourDate("date", usage: matchUsage)
                 let limit = min(max(try a.int("limit", usage: matchUsage) ?? 10, 1), 200)
-                let (found, candidates) = try await labour.match(request: id, date: date, scope: request.scope)
+                let (found, candidates, teams) = try await labour.match(request: id, date: date, scope: request.scope)
                 let shown = candidates.prefix(limit)
                 var table = TextTable(["#", "WORKER", "NAME", "KM", "LEVEL", "COST", "DIST", "LVL", "RATE", "PRICE", "FAIR", "SCORE"])
                 for (rank, c) in shown.enumerated() {
@@ -29,9 +29,11 @@ enum LabourMatchingCommands {
                     data: ["request": found.json, "date": .string(date ?? found.dateFrom), "candidates": .int(candidates.count),
                            "weights": ["distance": .double(w.distance), "level": .double(w.level), "rating": .double(w.rating),
                                        "price": .double(w.price), "fairness": .double(w.fairness)],
-                           "ranked": .array(shown.map(\.json))],
+                           "ranked": .array(shown.map(\.json)), "teams": .array(teams.map(\.json))],
                     text: ["request \(id): \(found.task) \(date ?? found.dateFrom), \(candidates.count) candidates; score = \(fmt(w.distance))·DIST + \(fmt(w.level))·LVL + \(fmt(w.rating))·RATE + \(fmt(w.price))·PRICE + \(fmt(w.fairness))·FAIR"]
-                        + table.lines)
+                        + table.lines
+                        + (teams.isEmpty ? [] : ["teams (as a unit, LABOUR OFFER \(id) team=<id>):"]
+                            + teams.prefix(limit).map { "  team \($0.team) \($0.name): leader \($0.leader), members \($0.members.map(String.init).joined(separator: ",")), mean score \(fmt($0.score))" }))
             },
             ConsoleCommand("LABOUR PLAN", usage: planUsage,
                            summary: .labour("Assign a day's open requests optimally (vs greedy); COMMIT applies it", "一天的请求统一最优派工（对比逐个贪心）；加 COMMIT 执行"),
@@ -81,13 +83,19 @@ enum LabourMatchingCommands {
 
 extension LabourStore {
     /// A request and its ranked candidates for a day (the request's first day by default).
-    func match(request id: Int64, date: String?, scope: [Int]) async throws -> (LabourRequest, [LabourCandidate]) {
+    func match(request id: Int64, date: String?, scope: [Int]) async throws -> (LabourRequest, [LabourCandidate], [LabourTeamCandidate]) {
         try await read { connection in
             guard let request = try await Self.request(connection, id, scope: scope, logger: logger) else {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
             let candidates = try await LabourMatcher.candidates(connection, for: request, day: date ?? request.dateFrom, settings: settings, logger: logger)
-            return (request, candidates)
+            let filled = try await labourFirst(connection.query(
+                """
+                SELECT count(*)::int FROM labour_assignment a JOIN labour_job j ON j.id = a.job_id
+                WHERE j.request_id = \(id) AND j.state NOT IN ('cancelled', 'expired')
+                """, logger: logger).decode(Int.self)) ?? 0
+            let teams = try await LabourTeamMatcher.teams(connection, candidates: candidates, places: request.crew - filled, logger: logger)
+            return (request, candidates, teams)
         }
     }
 }

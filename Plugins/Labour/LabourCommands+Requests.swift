@@ -122,12 +122,14 @@ enum LabourRequestCommands {
                 let id = try request.arguments.requiredID(0, usage: "LABOUR JOB CANCEL <id>")
                 return reply(try await labour.cancelJob(id, scope: request.scope, actor: try request.actor()), "OK job \(id) cancelled")
             },
-            ConsoleCommand("LABOUR OFFER", usage: "LABOUR OFFER <request> [count=<n>]", summary: .labour("Offer a request to its best candidates by SMS", "把活短信推送给最合适的工匠"),
+            ConsoleCommand("LABOUR OFFER", usage: "LABOUR OFFER <request> [count=<n>] [team=<id>]",
+                           summary: .labour("Offer a request by SMS to its best candidates, or to a team's leader", "把活短信推送给最合适的工匠或服务队队长"),
                            access: LabourAccess.writers) { request in
-                let usage = "LABOUR OFFER <request> [count=<n>]"
-                try request.arguments.only(["count"], usage: usage)
+                let usage = "LABOUR OFFER <request> [count=<n>] [team=<id>]"
+                try request.arguments.only(["count", "team"], usage: usage)
                 let count = try request.arguments.int("count", usage: usage)
                 let (job, offered) = try await labour.offer(request: try request.arguments.requiredID(0, usage: usage), count: count.map { max(1, $0) },
+                                                            team: try request.arguments.int("team", usage: usage).map(Int64.init),
                                                             scope: request.scope, actor: try request.actor())
                 return ConsoleReply(data: ["job": job.json, "offered": .array(offered.map(\.json))],
                                     line: offered.isEmpty ? "OK job \(job.id): no more candidates" : "OK job \(job.id) offered to \(offered.map { String($0.facts.worker) }.joined(separator: ","))")

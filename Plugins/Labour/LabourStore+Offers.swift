@@ -14,7 +14,8 @@ enum LabourAcceptOutcome: Sendable {
 
 extension LabourStore {
     /// Offers a request's job to its next best candidates (never to anyone offered it before) by SMS.
-    func offer(request id: Int64, count: Int?, scope: [Int], actor: Actor) async throws -> (LabourJob, [LabourCandidate]) {
+    /// With `team`, the offer goes to that team's leader, for the team as a unit (see `LabourTeamMatcher`).
+    func offer(request id: Int64, count: Int?, team: Int64? = nil, scope: [Int], actor: Actor) async throws -> (LabourJob, [LabourCandidate]) {
         let now = clock.now()
         return try await store.write(as: actor) { tx in
             guard let request = try await Self.request(tx.connection, id, scope: scope, logger: tx.logger, lock: true) else {
@@ -23,9 +24,19 @@ extension LabourStore {
             var job = try await Self.jobForPlaces(tx, request)
             let asked = try await labourAll(tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self))
             let open = job.crew - job.workers.count
-            let candidates = try await LabourMatcher.candidates(
+            let all = try await LabourMatcher.candidates(
                 tx.connection, for: request, day: job.day, excluding: asked + job.workers, settings: settings, logger: tx.logger)
-                .prefix(count ?? settings.offerBatch * max(open, 1))
+            var candidates = all.prefix(count ?? settings.offerBatch * max(open, 1))
+            var teamText = ""
+            if let team {
+                guard let unit = try await LabourTeamMatcher.teams(tx.connection, candidates: all, places: open, logger: tx.logger)
+                    .first(where: { $0.team == team }), let leader = all.first(where: { $0.facts.worker == unit.leader }) else {
+                    throw HuzhuError(.conflict, "team \(team) cannot take request \(id): fewer than \(open) of its members (with its leader) are free candidates that day",
+                                     zh: "服务队\(team)当天空闲且合适的队员（含队长）不足\(open)人，不能接请求\(id)")
+                }
+                candidates = [leader][...]
+                teamText = "服务队\(unit.members.count)人"
+            }
             let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
             let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
             let village = try await labourFirst(tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self)) ?? ""
@@ -33,12 +44,12 @@ extension LabourStore {
             for candidate in candidates {
                 try await tx.query(
                     """
-                    INSERT INTO labour_offer (job_id, worker_id, score, offered_at, expires_at)
-                    VALUES (\(job.id), \(candidate.facts.worker), \(candidate.score.total), \(now), \(expires))
+                    INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
+                    VALUES (\(job.id), \(candidate.facts.worker), \(team), \(candidate.score.total), \(now), \(expires))
                     """)
                 try await tx.notify(member: candidate.facts.worker, LocalizedText(
                     en: "Job \(job.id): \(task.en) \(request.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(job.day), \(LabourFormat.number(candidate.cost)) yuan. Reply OK \(job.id)",
-                    zh: "活\(job.id)：\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"),
+                    zh: "活\(job.id)：\(teamText)\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"),
                     urgent: true)
             }
             if !candidates.isEmpty {
@@ -64,17 +75,42 @@ extension LabourStore {
                   let request = try await Self.request(tx.connection, requestID, scope: [], logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true) else { return .noOffer }
             let offer = try await labourFirst(tx.query(
-                "SELECT state, expires_at FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date).self))
+                "SELECT state, expires_at, team_id FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date, Int64?).self))
             guard let offer else { return .noOffer }
             if job.workers.count >= job.crew || offer.0 == "taken" || !["open", "offered"].contains(job.state) { return .taken }
             if offer.0 == "expired" || offer.1 <= now { return .expired }
             guard offer.0 == "pending" else { return .noOffer }
             if let other = try await Self.booking(tx.connection, worker: worker, day: job.day, logger: tx.logger) { return .busy(other) }
-            try await Self.fillPlace(tx, job: id, worker: worker)
-            job.workers.append(worker)
-            try await tx.audit("labour.job.accept", target: "labour_job:\(id)", after: ["worker": .int(Int(worker))])
+            var placed = [worker]
+            if let team = offer.2 {
+                // The leader accepts for the team: the members free that day with the skill go with them.
+                placed = try await labourAll(tx.query(
+                    """
+                    SELECT tm.worker_id FROM labour_team_member tm
+                    JOIN labour_worker w ON w.member_id = tm.worker_id AND w.status = 'active'
+                    JOIN labour_skill s ON s.worker_id = w.member_id AND s.task = \(request.task)
+                    WHERE tm.team_id = \(team) AND tm.worker_id <> \(worker)
+                      AND NOT EXISTS (SELECT 1 FROM labour_assignment a WHERE a.worker_id = w.member_id AND a.day = \(job.day)::date)
+                      AND NOT EXISTS (SELECT 1 FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day = \(job.day)::date)
+                    ORDER BY tm.worker_id LIMIT \(job.crew - job.workers.count - 1)
+                    """).decode(Int64.self))
+                placed.insert(worker, at: 0)
+                try await tx.query("UPDATE labour_job SET team_id = \(team) WHERE id = \(id)")
+                job.team = team
+            }
+            for member in placed { try await Self.fillPlace(tx, job: id, worker: member) }
+            job.workers += placed
+            try await tx.audit("labour.job.accept", target: "labour_job:\(id)",
+                               after: ["worker": .int(Int(worker)), "team": offer.2.map { .int(Int($0)) } ?? .null, "placed": .array(placed.map { .int(Int($0)) })])
             let complete = job.workers.count == job.crew
-            if complete { try await Self.completeCrew(tx, job: job, request: request, tell: []) }
+            if complete {
+                try await Self.completeCrew(tx, job: job, request: request, tell: Array(placed.dropFirst()))
+            } else {
+                for member in placed.dropFirst() {
+                    try await tx.notify(member: member, LocalizedText(en: "Your team is booked for job \(id) on \(job.day).",
+                                                                      zh: "服务队已接活\(id)，\(LabourFormat.zhDate(job.day))，请您出工。"))
+                }
+            }
             let farmer = try await Self.contact(tx.connection, request.member, logger: tx.logger)
             let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
             return .placed(job: job, complete: complete, task: task, farmer: farmer.name, farmerPhone: farmer.phone)
