@@ -16,8 +16,7 @@ enum LabourMatchingCommands {
                 let id = try a.requiredID(0, usage: matchUsage)
                 let date = try a.labourDate("date", usage: matchUsage)
                 let limit = min(max(try a.int("limit", usage: matchUsage) ?? 10, 1), 200)
-                let (found, candidates, teams) = try await labour.match(request: id, date: date, scope: request.scope)
-                let shown = candidates.prefix(limit)
+                let (found, total, shown, teams) = try await labour.match(request: id, date: date, limit: limit, scope: request.scope)
                 var table = TextTable(["#", "WORKER", "NAME", "KM", "LEVEL", "COST", "DIST", "LVL", "RATE", "PRICE", "FAIR", "SCORE"])
                 for (rank, c) in shown.enumerated() {
                     table.add([String(rank + 1), String(c.facts.worker), c.name, LabourFormat.number((c.facts.distanceKm * 10).rounded() / 10), String(c.facts.level),
@@ -26,11 +25,11 @@ enum LabourMatchingCommands {
                 }
                 let w = labour.settings.weights
                 return ConsoleReply(
-                    data: ["request": found.json, "date": .string(date ?? found.dateFrom), "candidates": .int(candidates.count),
+                    data: ["request": found.json, "date": .string(date ?? found.dateFrom), "candidates": .int(total),
                            "weights": ["distance": .double(w.distance), "level": .double(w.level), "rating": .double(w.rating),
                                        "price": .double(w.price), "fairness": .double(w.fairness)],
                            "ranked": .array(shown.map(\.json)), "teams": .array(teams.map(\.json))],
-                    text: ["request \(id): \(found.task) \(date ?? found.dateFrom), \(candidates.count) candidates; score = \(fmt(w.distance))·DIST + \(fmt(w.level))·LVL + \(fmt(w.rating))·RATE + \(fmt(w.price))·PRICE + \(fmt(w.fairness))·FAIR"]
+                    text: ["request \(id): \(found.task) \(date ?? found.dateFrom), \(total) candidates; score = \(fmt(w.distance))·DIST + \(fmt(w.level))·LVL + \(fmt(w.rating))·RATE + \(fmt(w.price))·PRICE + \(fmt(w.fairness))·FAIR"]
                         + table.lines
                         + (teams.isEmpty ? [] : ["teams (as a unit, LABOUR OFFER \(id) team=<id>):"]
                             + teams.prefix(limit).map { "  team \($0.team) \($0.name): leader \($0.leader), members \($0.members.map(String.init).joined(separator: ",")), mean score \(fmt($0.score))" }))
@@ -82,20 +81,25 @@ enum LabourMatchingCommands {
 }
 
 extension LabourStore {
-    /// A request and its ranked candidates for a day (the request's first day by default).
-    func match(request id: Int64, date: String?, scope: [Int]) async throws -> (LabourRequest, [LabourCandidate], [LabourTeamCandidate]) {
+    /// A request, how many candidates it has, the best `limit`, and the teams that could take it as a unit.
+    func match(request id: Int64, date: String?, limit: Int, scope: [Int]) async throws
+        -> (LabourRequest, Int, [LabourCandidate], [LabourTeamCandidate]) {
         try await read { connection in
             guard let request = try await Self.request(connection, id, scope: scope, logger: logger) else {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
-            let candidates = try await LabourMatcher.candidates(connection, for: request, day: date ?? request.dateFrom, settings: settings, logger: logger)
+            let day = date ?? request.dateFrom
             let filled = try await labourFirst(connection.query(
                 """
                 SELECT count(*)::int FROM labour_assignment a JOIN labour_job j ON j.id = a.job_id
                 WHERE j.request_id = \(id) AND j.state NOT IN ('cancelled', 'expired')
                 """, logger: logger).decode(Int.self)) ?? 0
-            let teams = try await LabourTeamMatcher.teams(connection, candidates: candidates, places: request.crew - filled, logger: logger)
-            return (request, candidates, teams)
+            let places = request.crew - filled
+            // Teams need every candidate (to see which members are free); a single place only the best few.
+            let (total, ranked) = try await LabourMatcher.ranked(connection, cache: cache, for: request, day: day, limit: places > 1 ? nil : limit,
+                                                                 named: limit, settings: settings, logger: logger)
+            let teams = try await LabourTeamMatcher.teams(connection, candidates: ranked, places: places, logger: logger)
+            return (request, total, Array(ranked.prefix(limit)), teams)
         }
     }
 }

@@ -48,6 +48,8 @@ enum LabourDemo {
                 WHERE m.is_demo AND m.id % 401 = 7 AND m.id % 13 <> 0
                 RETURNING 1
                 """)
+            // Fresh statistics, so the planner picks hash joins over the new rows at once.
+            try await tx.query("ANALYZE labour_worker, labour_skill, labour_team, labour_team_member, labour_request")
             try await tx.audit("labour.demo.load", target: "labour_worker", after: ["workers": .int(workers), "teams": .int(teams), "requests": .int(requests)])
             return "\(workers) craftsmen with \(skills) skills, \(teams) service teams, \(requests) open requests"
         }

@@ -1,3 +1,4 @@
+import Foundation
 import HuzhuKit
 
 /// A ranked candidate for a request, with the terms of its score.
@@ -30,49 +31,88 @@ enum LabourMatcher {
     /// Kilometres assumed between two different villages when either has no coordinates.
     static let unknownDistanceKm = 10.0
 
-    /// The great-circle distance between villages `v` and `rv`, in SQL (coordinates in degrees).
-    static let distanceSQL = """
-        CASE WHEN v.id = rv.id THEN 0
-             WHEN v.latitude IS NULL OR rv.latitude IS NULL THEN 10
-             ELSE 12742 * asin(least(1, sqrt(power(sin(radians(v.latitude - rv.latitude) / 2), 2)
-                  + cos(radians(rv.latitude)) * cos(radians(v.latitude)) * power(sin(radians(v.longitude - rv.longitude) / 2), 2))))
-        END
-        """
+    /// What changes by the day, for a day: who is booked, who is off, and recent work (days, earnings).
+    struct Day: Sendable {
+        var booked: Set<Int64> = []
+        var off: Set<Int64> = []
+        var recent: [Int64: (days: Int, earned: Double)] = [:]
+    }
 
-    static func candidates(
-        _ connection: PostgresConnection, for request: LabourRequest, day: String, excluding: [Int64] = [],
-        settings: LabourSettings, logger: Logger
-    ) async throws -> [LabourCandidate] {
+    /// One round trip for the day's facts.
+    static func day(_ connection: PostgresConnection, _ day: String, settings: LabourSettings, logger: Logger) async throws -> Day {
         let rows = try await connection.query(
             """
-            SELECT c.member_id, c.name, c.village_id, c.km, c.level, c.price, c.unit, c.rating_sum, c.rating_count,
-                   coalesce(recent.days, 0), coalesce(recent.earned, 0)
-            FROM (
-                SELECT w.member_id, m.name, w.village_id, w.travel_km, w.rating_sum, w.rating_count, s.level, s.price, s.unit,
-                       \(unescaped: distanceSQL) AS km
-                FROM village rv
-                JOIN labour_skill s ON s.task = \(request.task)
-                JOIN labour_worker w ON w.member_id = s.worker_id AND w.status = 'active'
-                JOIN village v ON v.id = w.village_id
-                JOIN member m ON m.id = w.member_id
-                WHERE rv.id = \(request.village) AND w.member_id <> \(request.member)
-                  AND NOT (w.member_id = ANY(\(excluding)::bigint[]))
-                  AND (w.weekdays >> (extract(isodow FROM \(day)::date)::int - 1)) & 1 = 1
-                  AND NOT EXISTS (SELECT 1 FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day = \(day)::date)
-                  AND NOT EXISTS (SELECT 1 FROM labour_assignment a WHERE a.worker_id = w.member_id AND a.day = \(day)::date)
-            ) c
-            LEFT JOIN LATERAL (
-                SELECT count(*) AS days, sum(a.amount) AS earned FROM labour_assignment a
-                WHERE a.worker_id = c.member_id AND a.day >= \(day)::date - \(settings.fairnessWindowDays)::int AND a.day < \(day)::date
-            ) recent ON true
-            WHERE c.km <= c.travel_km
+            SELECT 'b', worker_id, 0, 0::float8 FROM labour_assignment WHERE day = \(day)::date
+            UNION ALL SELECT 'o', worker_id, 0, 0::float8 FROM labour_day_off WHERE day = \(day)::date
+            UNION ALL SELECT 'r', worker_id, count(*)::int, coalesce(sum(amount), 0)::float8 FROM labour_assignment
+                WHERE day >= \(day)::date - \(settings.fairnessWindowDays)::int AND day < \(day)::date GROUP BY worker_id
             """, logger: logger)
-        var found: [(LabourCandidateFacts, String, Int)] = []
-        for try await row in rows.decode((Int64, String, Int, Double, Int, Double, String, Int, Int, Int, Double).self) {
-            found.append((LabourCandidateFacts(worker: row.0, distanceKm: row.3, level: row.4, ratingSum: row.7, ratingCount: row.8,
-                                               price: row.5, unit: row.6, recentDays: row.9, recentEarnings: row.10), row.1, row.2))
+        var facts = Day()
+        for try await (kind, worker, days, earned) in rows.decode((String, Int64, Int, Double).self) {
+            switch kind {
+            case "b": facts.booked.insert(worker)
+            case "o": facts.off.insert(worker)
+            default: facts.recent[worker] = (days, earned)
+            }
         }
-        return rank(found, areaMu: request.areaMu, crew: request.crew, weights: settings.weights)
+        return facts
+    }
+
+    /// The candidates' facts for a request on a day (unscored), with each worker's index in the snapshot.
+    static func facts(for request: LabourRequest, day: String, weekday: Int, excluding: Set<Int64>, snapshot: LabourWorkerCache.Snapshot,
+                      facts dayFacts: Day) -> [(LabourCandidateFacts, Int)] {
+        let bit = 1 << (weekday - 1)
+        let home = snapshot.coordinates[request.village]
+        var found: [(LabourCandidateFacts, Int)] = []
+        var distances: [Int: Double] = [:]
+        for skill in snapshot.byTask[request.task] ?? [] {
+            let worker = snapshot.workers[skill.worker]
+            guard worker.weekdays & bit != 0, worker.id != request.member, !dayFacts.booked.contains(worker.id),
+                  !dayFacts.off.contains(worker.id), !excluding.contains(worker.id) else { continue }
+            let km: Double
+            if let known = distances[worker.village] {
+                km = known
+            } else {
+                km = worker.village == request.village ? 0
+                    : home.flatMap { a in snapshot.coordinates[worker.village].map { labourDistanceKm(a, $0) } } ?? unknownDistanceKm
+                distances[worker.village] = km
+            }
+            guard km <= worker.travelKm else { continue }
+            let recent = dayFacts.recent[worker.id]
+            found.append((LabourCandidateFacts(worker: worker.id, distanceKm: km, level: skill.level, ratingSum: worker.ratingSum,
+                                               ratingCount: worker.ratingCount, price: skill.price, unit: skill.unit,
+                                               recentDays: recent?.days ?? 0, recentEarnings: recent?.earned ?? 0), skill.worker))
+        }
+        return found
+    }
+
+    /// ISO weekday (1 = Monday … 7 = Sunday) of a `YYYY-MM-DD` date.
+    static func weekday(_ day: String) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return 1 }
+        return (calendar.component(.weekday, from: date) + 5) % 7 + 1
+    }
+
+    /// The best `limit` candidates (all when nil) and how many there are in all, best first.
+    static func ranked(
+        _ connection: PostgresConnection, cache: LabourWorkerCache, for request: LabourRequest, day: String, excluding: [Int64] = [],
+        limit: Int?, named: Int = 50, settings: LabourSettings, logger: Logger
+    ) async throws -> (total: Int, ranked: [LabourCandidate]) {
+        let snapshot = try await cache.snapshot(connection, logger: logger)
+        let dayFacts = try await Self.day(connection, day, settings: settings, logger: logger)
+        let found = facts(for: request, day: day, weekday: weekday(day), excluding: Set(excluding), snapshot: snapshot, facts: dayFacts)
+        var ranked = rank(found.map { ($0.0, "", snapshot.workers[$0.1].village) }, areaMu: request.areaMu, crew: request.crew,
+                          weights: settings.weights)
+        if let limit, ranked.count > limit { ranked.removeSubrange(limit...) }
+        // Names only for those shown.
+        let shown = ranked.prefix(named).map(\.facts.worker)
+        let names = try await connection.query("SELECT id, name FROM member WHERE id = ANY(\(shown)::bigint[])", logger: logger)
+        var byID: [Int64: String] = [:]
+        for try await (id, name) in names.decode((Int64, String).self) { byID[id] = name }
+        for index in ranked.indices.prefix(named) { ranked[index].name = byID[ranked[index].facts.worker] ?? "" }
+        return (found.count, ranked)
     }
 
     /// Scores and sorts (best first; ties by worker id so the order is stable).

@@ -32,18 +32,8 @@ struct LabourPlan: Sendable {
 /// the match score (plus the priority bonus), and solves the assignment exactly (`LabourAssignment.optimal`);
 /// greedy one-by-one matching over the same scores is computed beside it for comparison.
 enum LabourPlanner {
-    private struct PoolWorker {
-        var id: Int64
-        var village: Int
-        var travelKm: Double
-        var ratingSum: Int
-        var ratingCount: Int
-        var recentDays: Int
-        var recentEarnings: Double
-        var skills: [String: (level: Int, price: Double, unit: String)]
-    }
-
-    static func plan(_ connection: PostgresConnection, date: String, scope: [Int], settings: LabourSettings, logger: Logger) async throws -> LabourPlan {
+    static func plan(_ connection: PostgresConnection, cache: LabourWorkerCache, date: String, scope: [Int], settings: LabourSettings,
+                     logger: Logger) async throws -> LabourPlan {
         // Open places of the day: requests in their window, less places already filled by accepted offers.
         let requestRows = try await connection.query(
             """
@@ -60,76 +50,42 @@ enum LabourPlanner {
             let request = LabourRequest((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13))
             if row.14 > 0 { requests.append((request, row.14)) }
         }
-        // Workers free that day, with their skills and recent work.
-        let workerRows = try await connection.query(
-            """
-            SELECT w.member_id, w.village_id, w.travel_km, w.rating_sum, w.rating_count,
-                   coalesce(recent.days, 0), coalesce(recent.earned, 0), s.task, s.level, s.price, s.unit
-            FROM labour_worker w
-            JOIN labour_skill s ON s.worker_id = w.member_id
-            LEFT JOIN LATERAL (
-                SELECT count(*) AS days, sum(a.amount) AS earned FROM labour_assignment a
-                WHERE a.worker_id = w.member_id AND a.day >= \(date)::date - \(settings.fairnessWindowDays)::int AND a.day < \(date)::date
-            ) recent ON true
-            WHERE w.status = 'active' AND (w.weekdays >> (extract(isodow FROM \(date)::date)::int - 1)) & 1 = 1
-              AND NOT EXISTS (SELECT 1 FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day = \(date)::date)
-              AND NOT EXISTS (SELECT 1 FROM labour_assignment a WHERE a.worker_id = w.member_id AND a.day = \(date)::date)
-            ORDER BY w.member_id
-            """, logger: logger)
-        var pool: [PoolWorker] = []
-        for try await row in workerRows.decode((Int64, Int, Double, Int, Int, Int, Double, String, Int, Double, String).self) {
-            if pool.last?.id != row.0 {
-                pool.append(PoolWorker(id: row.0, village: row.1, travelKm: row.2, ratingSum: row.3, ratingCount: row.4,
-                                       recentDays: row.5, recentEarnings: row.6, skills: [:]))
-            }
-            pool[pool.count - 1].skills[row.7] = (row.8, row.9, row.10)
-        }
-        let coordinates = try await villageCoordinates(connection, logger: logger)
-        var byTask: [String: [Int]] = [:]
-        for (index, worker) in pool.enumerated() { for task in worker.skills.keys { byTask[task, default: []].append(index) } }
+        // Workers free that day: the cached facts and the day's bookings, days off and recent work.
+        let snapshot = try await cache.snapshot(connection, logger: logger)
+        let day = try await LabourMatcher.day(connection, date, settings: settings, logger: logger)
+        let weekday = LabourMatcher.weekday(date)
+        let bit = 1 << (weekday - 1)
+        let available = snapshot.workers.filter { $0.weekdays & bit != 0 && !day.booked.contains($0.id) && !day.off.contains($0.id) }.count
 
-        // Slots: a request of crew n with k places open is k identical slots.
+        // Slots: a request of crew n with k places open is k identical slots; the same candidates and
+        // scores as LABOUR MATCH, plus the priority bonus.
         var slots: [[LabourEdge]] = []
         var slotRequest: [Int] = []
-        var distanceCache: [Int64: Double] = [:]
         for (requestIndex, (request, open)) in requests.enumerated() {
-            var found: [(LabourCandidateFacts, String, Int)] = []
-            var indexOf: [Int64: Int] = [:]
-            for index in byTask[request.task] ?? [] {
-                let worker = pool[index]
-                guard worker.id != request.member, let skill = worker.skills[request.task] else { continue }
-                let key = Int64(min(worker.village, request.village)) << 32 | Int64(max(worker.village, request.village))
-                let km = distanceCache[key] ?? {
-                    let value = distance(worker.village, request.village, coordinates)
-                    distanceCache[key] = value
-                    return value
-                }()
-                guard km <= worker.travelKm else { continue }
-                indexOf[worker.id] = index
-                found.append((LabourCandidateFacts(worker: worker.id, distanceKm: km, level: skill.level, ratingSum: worker.ratingSum,
-                                                   ratingCount: worker.ratingCount, price: skill.price, unit: skill.unit,
-                                                   recentDays: worker.recentDays, recentEarnings: worker.recentEarnings), "", worker.village))
-            }
-            let ranked = LabourMatcher.rank(found, areaMu: request.areaMu, crew: request.crew, weights: settings.weights)
+            let found = LabourMatcher.facts(for: request, day: date, weekday: weekday, excluding: [], snapshot: snapshot, facts: day)
+            let costs = found.map { LabourScore.cost(price: $0.0.price, unit: $0.0.unit, areaMu: request.areaMu, crew: request.crew) }
+            let cheapest = costs.min() ?? 0
             let bonus = request.priority ? settings.weights.priority : 0
-            let edges = ranked.map { LabourEdge(worker: indexOf[$0.facts.worker]!, score: $0.score.total + bonus) }
+            let edges = zip(found, costs).map { item, cost in
+                LabourEdge(worker: item.1, score: LabourScore.of(item.0, cost: cost, cheapest: cheapest, weights: settings.weights).total + bonus)
+            }
             for _ in 0..<open {
                 slots.append(edges)
                 slotRequest.append(requestIndex)
             }
         }
-        let problem = LabourAssignmentProblem(workerCount: pool.count, slots: slots)
+        let problem = LabourAssignmentProblem(workerCount: snapshot.workers.count, slots: slots)
         let optimal = LabourAssignment.optimal(problem)
         let greedy = LabourAssignment.greedy(problem)
 
         var placements = requests.map { LabourPlan.Placement(request: $0.0, workers: [], open: $0.1) }
         for (slot, worker) in optimal.enumerated() {
             guard let worker, let edge = slots[slot].first(where: { $0.worker == worker }) else { continue }
-            placements[slotRequest[slot]].workers.append((pool[worker].id, edge.score))
+            placements[slotRequest[slot]].workers.append((snapshot.workers[worker].id, edge.score))
         }
         return LabourPlan(date: date, placements: placements, total: problem.total(optimal), greedyTotal: problem.total(greedy),
                           filled: optimal.compactMap { $0 }.count, greedyFilled: greedy.compactMap { $0 }.count, places: slots.count,
-                          workersAvailable: pool.count)
+                          workersAvailable: available)
     }
 
     static func villageCoordinates(_ connection: PostgresConnection, logger: Logger) async throws -> [Int: (Double, Double)] {
@@ -141,25 +97,18 @@ enum LabourPlanner {
         }
         return coordinates
     }
-
-    /// As `LabourMatcher.distanceSQL`: 0 within a village, 10 km when a village has no coordinates.
-    static func distance(_ a: Int, _ b: Int, _ coordinates: [Int: (Double, Double)]) -> Double {
-        if a == b { return 0 }
-        guard let first = coordinates[a], let second = coordinates[b] else { return LabourMatcher.unknownDistanceKm }
-        return labourDistanceKm(first, second)
-    }
 }
 
 extension LabourStore {
     func plan(date: String, scope: [Int]) async throws -> LabourPlan {
-        try await read { try await LabourPlanner.plan($0, date: date, scope: scope, settings: settings, logger: logger) }
+        try await read { try await LabourPlanner.plan($0, cache: cache, date: date, scope: scope, settings: settings, logger: logger) }
     }
 
     /// Computes the plan again inside one transaction and applies it: every placement is booked or none
     /// (a worker booked meanwhile makes the store refuse, and nothing is applied).
     func commitPlan(date: String, scope: [Int], actor: Actor) async throws -> LabourPlan {
         try await store.write(as: actor, conflict: "a worker in the plan was booked meanwhile: run LABOUR PLAN again") { tx in
-            let plan = try await LabourPlanner.plan(tx.connection, date: date, scope: scope, settings: settings, logger: tx.logger)
+            let plan = try await LabourPlanner.plan(tx.connection, cache: cache, date: date, scope: scope, settings: settings, logger: tx.logger)
             for placement in plan.placements where !placement.workers.isEmpty {
                 guard let request = try await Self.request(tx.connection, placement.request.id, scope: [], logger: tx.logger, lock: true) else { continue }
                 var job = try await Self.jobForPlaces(tx, request, day: date)

@@ -37,7 +37,11 @@ public struct LabourPlugin: HuzhuPlugin {
         registrar.periodic(PeriodicJob("expire-offers", schedule: .every(.seconds(60))) { now in
             _ = try await labour.expire(now: now)
         })
-        registrar.demo { try await LabourDemo.load(context.store) }
+        registrar.demo {
+            let summary = try await LabourDemo.load(context.store)
+            labour.cache.invalidateAll()
+            return summary
+        }
     }
 
     public func start(_ context: PluginContext) async throws {

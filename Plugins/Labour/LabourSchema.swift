@@ -125,6 +125,8 @@ enum LabourSchema {
                 FOREIGN KEY (job_id, crew, day) REFERENCES labour_job (id, crew, day) ON UPDATE CASCADE ON DELETE CASCADE
             );
 
+            CREATE INDEX labour_assignment_day_idx ON labour_assignment (day);  -- the fairness window
+
             CREATE TABLE labour_offer (
                 job_id     bigint NOT NULL REFERENCES labour_job (id) ON DELETE CASCADE,
                 worker_id  bigint NOT NULL REFERENCES labour_worker (member_id),

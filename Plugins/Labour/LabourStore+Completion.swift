@@ -31,7 +31,7 @@ extension LabourStore {
     /// `member` set: only the request's own member may (nil otherwise).
     func rate(job id: Int64, stars: Int, member: Int64?, scope: [Int], actor: Actor) async throws -> LabourJob? {
         guard (1...5).contains(stars) else { throw HuzhuError(.invalid, "stars are 1 to 5", zh: "评分为1到5星") }
-        return try await store.write(as: actor) { tx in
+        let rated: LabourJob? = try await store.write(as: actor) { tx in
             guard let requestID = try await labourFirst(tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self)),
                   let request = try await Self.request(tx.connection, requestID, scope: scope, logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true),
@@ -51,6 +51,8 @@ extension LabourStore {
             try await tx.audit("labour.job.rate", target: "labour_job:\(id)", after: ["stars": .int(stars)])
             return job
         }
+        if let rated { cache.invalidate(rated.workers) }  // their ratings changed
+        return rated
     }
 
     /// Records what the farmer paid.

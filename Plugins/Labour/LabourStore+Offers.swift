@@ -24,9 +24,12 @@ extension LabourStore {
             var job = try await Self.jobForPlaces(tx, request)
             let asked = try await labourAll(tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self))
             let open = job.crew - job.workers.count
-            let all = try await LabourMatcher.candidates(
-                tx.connection, for: request, day: job.day, excluding: asked + job.workers, settings: settings, logger: tx.logger)
-            var candidates = all.prefix(count ?? settings.offerBatch * max(open, 1))
+            let wanted = count ?? settings.offerBatch * max(open, 1)
+            // A team offer needs every candidate among team members (to see which are free); otherwise the best few.
+            let all = try await LabourMatcher.ranked(
+                tx.connection, cache: cache, for: request, day: job.day, excluding: asked + job.workers, limit: team == nil ? wanted : nil,
+                settings: settings, logger: tx.logger).ranked
+            var candidates = all.prefix(wanted)
             var teamText = ""
             if let team {
                 guard let unit = try await LabourTeamMatcher.teams(tx.connection, candidates: all, places: open, logger: tx.logger)

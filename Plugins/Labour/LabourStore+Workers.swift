@@ -14,7 +14,8 @@ struct LabourWorkerChanges: Sendable {
 extension LabourStore {
     /// Registers a member as a craftsman (home village: the member's).
     func addWorker(member: Int64, _ changes: LabourWorkerChanges, scope: [Int], actor: Actor) async throws -> LabourWorker {
-        try await store.write(as: actor, conflict: "member \(member) is already a worker: use LABOUR WORKER EDIT") { tx in
+        defer { cache.invalidate([member]) }
+        return try await store.write(as: actor, conflict: "member \(member) is already a worker: use LABOUR WORKER EDIT") { tx in
             let rows = try await tx.query(
                 """
                 INSERT INTO labour_worker (member_id, village_id, travel_km, equipment, weekdays, notes)
@@ -35,7 +36,8 @@ extension LabourStore {
     }
 
     func editWorker(_ id: Int64, _ changes: LabourWorkerChanges, scope: [Int], actor: Actor) async throws -> LabourWorker {
-        try await store.write(as: actor) { tx in
+        defer { cache.invalidate([id]) }
+        return try await store.write(as: actor) { tx in
             guard let before = try await Self.worker(tx.connection, id, scope: scope, logger: logger, lock: true) else {
                 throw HuzhuError(.notFound, "no worker \(id) in your villages", zh: "您管辖的村里没有工匠 \(id)")
             }

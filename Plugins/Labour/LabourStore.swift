@@ -8,6 +8,8 @@ struct LabourStore: Sendable {
     let clock: any HuzhuClock
     let timeZone: TimeZone
     let logger: Logger
+    /// Workers' slowly changing facts in memory, for fast ranking; told after every change to them.
+    let cache = LabourWorkerCache()
 
     init(_ context: PluginContext) throws {
         self.store = context.store
