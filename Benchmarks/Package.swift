@@ -47,6 +47,15 @@ let package = Package(
             name: "huzhu-bench",
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
+        // The industry association: ranking and day plans on the demo county (docs/benchmarks.md).
+        .executableTarget(
+            name: "labour-bench",
+            dependencies: [
+                .product(name: "HuzhuTesting", package: huzhu),
+                .product(name: "HuzhuLabour", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
+            ]
+        ),
         // The same scenarios under package-benchmark (`swift package benchmark`).
         .executableTarget(
             name: "BusThroughput",

@@ -1,0 +1,129 @@
+// The industry association's benchmark: a daemon with the labour plugin on the demo county (about 10,000
+// craftsmen from the plugin's demo loader), measured through the console over TCP, as staff use it.
+//
+//   swift build -c release --product labour-bench && .build/release/labour-bench [--samples N] [--plans R]
+//
+// 1. Ranking candidates for one request (`LABOUR MATCH <id>`): p50/p99 over N samples (default 2,000),
+//    cycling over 200 requests spread across the county.
+// 2. The day plan (`LABOUR PLAN <day>`): 500 requests against about 5,000 available workers (half the
+//    craftsmen take that day off), R runs (default 5); the optimal total is printed beside greedy's.
+//
+// Everything runs in a detached task: top-level code is on the main actor.
+
+import Foundation
+import HuzhuCore
+import HuzhuKit
+import HuzhuLabour
+import HuzhuTesting
+import PostgresNIO
+
+struct Options {
+    var samples = 2_000
+    var plans = 5
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--samples": samples = max(1, iterator.next().flatMap { Int($0) } ?? samples)
+            case "--plans": plans = max(1, iterator.next().flatMap { Int($0) } ?? plans)
+            default: fatalError("labour-bench [--samples N (2000)] [--plans R (5)]")
+            }
+        }
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+func ints(_ database: TestDatabase, _ sql: String) async throws -> [Int] {
+    try await database.withClient { client in
+        var all: [Int] = []
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql), logger: TestLog.logger).decode(Int.self) { all.append(value) }
+        return all
+    }
+}
+
+func run(_ options: Options) async throws {
+    let clock = ContinuousClock()
+    let started = clock.now
+    let daemon = try await TestDaemon.start(plugins: [LabourPlugin.self], configure: { $0.demo = true })
+    let workers = try await ints(daemon.database, "SELECT count(*)::int FROM labour_worker")[0]
+    print("demo county with \(workers) craftsmen loaded in \(Int(milliseconds(clock.now - started) / 1000)) s")
+    let console = try await daemon.console()
+
+    // 1. Ranking. Requests on a Monday far ahead, so every craftsman's weekday pattern includes the day.
+    let day = "2027-03-01"
+    let database = daemon.database
+    try await database.withClient { client in
+        try await client.query(
+            """
+            INSERT INTO labour_request (member_id, household_id, village_id, task, area_mu, date_from, date_to, crew, priority, entered_by)
+            SELECT m.id, m.household_id, m.village_id, (ARRAY['plough', 'transplant', 'harvest', 'prune', 'spray', 'pick'])[1 + m.id % 6],
+                   2 + m.id % 9, '2027-03-01', '2027-03-01', CASE WHEN m.id % 5 = 0 THEN 3 ELSE 1 END,
+                   coalesce(h.no_labour OR h.elderly_alone, false), 'bench'
+            FROM member m LEFT JOIN household h ON h.id = m.household_id
+            WHERE m.is_demo AND m.id % 263 = 1 AND m.id % 13 <> 0 ORDER BY m.id LIMIT 500
+            """, logger: TestLog.logger)
+        // Half the craftsmen take the day off: about 5,000 remain for the plan.
+        try await client.query(
+            "INSERT INTO labour_day_off (worker_id, day) SELECT member_id, '2027-03-01' FROM labour_worker WHERE (member_id / 13) % 2 = 1",
+            logger: TestLog.logger)
+    }
+    let requests = try await ints(database, "SELECT id::int FROM labour_request WHERE entered_by = 'bench' ORDER BY id")
+    let matchSample = stride(from: 0, to: requests.count, by: max(1, requests.count / 200)).map { requests[$0] }
+    for id in matchSample.prefix(20) { _ = try await console.send("LABOUR MATCH \(id)") }  // warm-up
+    var latencies: [Double] = []
+    var candidates = 0
+    for index in 0..<options.samples {
+        let id = matchSample[index % matchSample.count]
+        let start = clock.now
+        let answer = try await console.send("LABOUR MATCH \(id)")
+        latencies.append(milliseconds(clock.now - start))
+        if index < matchSample.count, let range = answer.range(of: "\"candidates\":") {
+            candidates += Int(answer[range.upperBound...].prefix { $0.isNumber }) ?? 0
+        }
+        if !answer.hasPrefix("{\"ok\":true") { fatalError("LABOUR MATCH failed: \(answer)") }
+    }
+    latencies.sort()
+
+    // 2. The day plan.
+    var planTimes: [Double] = []
+    var summary = ""
+    for _ in 0..<options.plans {
+        let start = clock.now
+        let answer = try await console.send("LABOUR PLAN \(day)")
+        planTimes.append(milliseconds(clock.now - start))
+        guard let object = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
+              let data = object["data"] as? [String: Any] else { fatalError("LABOUR PLAN failed: \(answer.prefix(300))") }
+        summary = "| \(requests.count) requests, \(data["places"] ?? 0) places | \(data["workers_available"] ?? 0) | optimal \(data["total"] ?? 0) (\(data["filled"] ?? 0) filled) | greedy \(data["greedy_total"] ?? 0) (\(data["greedy_filled"] ?? 0) filled) |"
+    }
+    planTimes.sort()
+
+    print("")
+    print("| operation | samples | p50 ms | p99 ms | max ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    print(String(format: "| LABOUR MATCH (rank one request, %d workers, ~%d candidates) | %d | %.2f | %.2f | %.2f |", workers,
+                 candidates / max(1, min(options.samples, matchSample.count)), latencies.count, percentile(latencies, 0.5),
+                 percentile(latencies, 0.99), latencies.last ?? 0))
+    print(String(format: "| LABOUR PLAN (day plan, optimal + greedy) | %d | %.0f | %.0f (max) | %.0f |", planTimes.count,
+                 percentile(planTimes, 0.5), planTimes.last ?? 0, planTimes.last ?? 0))
+    print("")
+    print("| plan | workers available | optimal total | greedy total |")
+    print("| --- | ---: | ---: | ---: |")
+    print(summary)
+    try await daemon.stop()
+}
+
+let options = Options(CommandLine.arguments)
+let done = DispatchSemaphore(value: 0)
+Task.detached {
+    do { try await run(options) } catch { print("labour-bench failed: \(String(reflecting: error))") }
+    done.signal()
+}
+done.wait()
