@@ -65,7 +65,11 @@ import Testing
             #expect(first.object["quote_yuan"] as? Int == 8 * 110)
             // The only cook team is held for that day: the next wedding on an overlapping day is refused, naming the holder.
             let clash = try await admin.json("CULTURE BOOKING ADD member=7 occasion=funeral date=\(CultureFixture.day(inDays: 39)) days=2 tables=5")
-            #expect(clash.code == "CONFLICT" && clash.message?.contains("booking \(id)") == true, "\(clash.raw)")
+            #expect(clash.code == "CONFLICT" && clash.message?.contains("已约满") == true, "\(clash.raw)")
+            let english = try await daemon.console()
+            #expect(try await english.json("LANG en").ok)
+            let named = try await english.json("CULTURE BOOKING ADD member=7 occasion=funeral date=\(CultureFixture.day(inDays: 39)) days=2 tables=5")
+            #expect(named.message?.contains("held by booking \(id)") == true, "the English message names the holder: \(named.raw)")
             #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_booking") == 1, "the refused booking left nothing behind")
 
             let watcher = try await daemon.console()

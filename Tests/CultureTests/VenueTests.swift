@@ -16,7 +16,7 @@ import Testing
             #expect(first.ok, "\(first.raw)")
             let clash = try await admin.json(#"CULTURE VENUE BOOK 1 from=\#(day)T11:00 to=\#(day)T13:00 purpose="会议""#)
             #expect(clash.code == "CONFLICT")
-            #expect(clash.message?.contains("booking \(first.object["booking"] as? Int ?? -1)") == true, "\(clash.raw)")
+            #expect(clash.message?.contains("预订\(first.object["booking"] as? Int ?? -1)（婚礼）") == true, "\(clash.raw)")
             // Half-open ranges: back to back is fine.
             #expect(try await admin.json(#"CULTURE VENUE BOOK 1 from=\#(day)T12:00 to=\#(day)T14:00 purpose="会议""#).ok)
             // An event at the venue books it too, and clashes the same way.
@@ -50,7 +50,7 @@ import Testing
             }
             #expect(answers.filter { $0.ok }.count == 1)
             let refused = answers.filter { !$0.ok }
-            #expect(refused.count == 29 && refused.allSatisfy { $0.code == "CONFLICT" && ($0.message ?? "").contains("booking ") }, "\(refused.first?.raw ?? "")")
+            #expect(refused.count == 29 && refused.allSatisfy { $0.code == "CONFLICT" && ($0.message ?? "").contains("已被预订：预订") }, "\(refused.first?.raw ?? "")")
             #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_venue_booking WHERE NOT cancelled") == 1)
         }
     }

@@ -93,7 +93,7 @@ struct BookingStore: Sendable {
                 SELECT p.id FROM culture_provider p
                 WHERE p.service_id = \(service.id) AND p.active AND NOT (p.id = ANY(\(tried)::int[]))
                   AND NOT EXISTS (SELECT 1 FROM culture_booking_item i WHERE i.provider_id = p.id AND i.active
-                                  AND i.during && daterange(\(date)::date, \(date)::date + \(days), '[)'))
+                                  AND i.during && daterange(\(date)::date, \(date)::date + \(days)::int, '[)'))
                 ORDER BY (p.village_id IS NOT DISTINCT FROM \(village)) DESC, p.id LIMIT 1
                 """
             ).decode(Int.self).firstElement()
@@ -101,13 +101,14 @@ struct BookingStore: Sendable {
                 let holder = try await tx.query(
                     """
                     SELECT i.booking_id, p.name FROM culture_booking_item i JOIN culture_provider p ON p.id = i.provider_id
-                    WHERE p.service_id = \(service.id) AND i.active AND i.during && daterange(\(date)::date, \(date)::date + \(days), '[)')
+                    WHERE p.service_id = \(service.id) AND i.active AND i.during && daterange(\(date)::date, \(date)::date + \(days)::int, '[)')
                     ORDER BY i.id LIMIT 1
                     """
                 ).decode((Int64, String).self).firstElement()
                 let who = holder.map { " (\($0.1) is held by booking \($0.0))" } ?? ""
+                let whoZh = holder.map { "（\($0.1)已被预约\($0.0)占用）" } ?? ""
                 throw HuzhuError(.conflict, "no \(service.code) provider is free from \(date) for \(days) day(s)\(who)",
-                                 zh: "\(CultureTime.chineseDay(date))\(service.name)已约满，请换个日子")
+                                 zh: "\(CultureTime.chineseDay(date))\(service.name)已约满\(whoZh)，请换个日子")
             }
             tried.append(provider)
             try await tx.query("SAVEPOINT culture_hold")
@@ -116,7 +117,7 @@ struct BookingStore: Sendable {
                     """
                     INSERT INTO culture_booking_item (booking_id, service_id, provider_id, quantity, amount_yuan, during)
                     VALUES (\(booking), \(service.id), \(provider), \(quantity), \(quantity * service.priceYuan),
-                            daterange(\(date)::date, \(date)::date + \(days), '[)'))
+                            daterange(\(date)::date, \(date)::date + \(days)::int, '[)'))
                     """)
                 try await tx.query("RELEASE SAVEPOINT culture_hold")
                 return
