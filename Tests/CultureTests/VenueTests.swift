@@ -27,6 +27,8 @@ import Testing
             // More people than the venue holds is refused.
             #expect(try await admin.json(
                 #"CULTURE EVENT ADD "电影" kind=film village=1 venue=1 start=\#(day)T19:00 end=\#(day)T21:00 capacity=81"#).code == "INVALID")
+            let schedule = try await admin.json("CULTURE VENUE SCHEDULE 1")
+            #expect(schedule.list.compactMap { $0["purpose"] as? String } == ["婚礼", "会议"], "\(schedule.raw)")
             // Unbooking frees the time.
             #expect(try await admin.json("CULTURE VENUE UNBOOK \(first.object["booking"] as? Int ?? 0)").ok)
             #expect(try await admin.json(#"CULTURE VENUE BOOK 1 from=\#(day)T11:00 to=\#(day)T12:00 purpose="会议""#).ok)

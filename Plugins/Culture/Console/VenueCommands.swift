@@ -3,7 +3,7 @@ import HuzhuKit
 
 /// `CULTURE VENUE …`: venues and their bookings.
 enum VenueCommands {
-    static func all(_ stores: CultureStores) -> [ConsoleCommand] { [add(stores), list(stores), book(stores), unbook(stores)] }
+    static func all(_ stores: CultureStores) -> [ConsoleCommand] { [add(stores), list(stores), schedule(stores), book(stores), unbook(stores)] }
 
     static func add(_ stores: CultureStores) -> ConsoleCommand {
         let usage = "CULTURE VENUE ADD \"<name>\" village=<id> capacity=<people>"
@@ -32,6 +32,19 @@ enum VenueCommands {
             var table = TextTable(["ID", "VILLAGE", "CAPACITY", "NAME"])
             for v in venues { table.add(["\(v.id)", "\(v.villageID)", "\(v.capacity)", v.name]) }
             return ConsoleReply(data: .array(venues.map(\.json)), text: table.lines)
+        }
+    }
+
+    static func schedule(_ stores: CultureStores) -> ConsoleCommand {
+        let usage = "CULTURE VENUE SCHEDULE <venue id>"
+        return ConsoleCommand("CULTURE VENUE SCHEDULE", usage: usage, summary: LocalizedText(en: "A venue's bookings from now on", zh: "场地预订安排"),
+                              access: CultureAccess.read) { request in
+            try request.arguments.only([], usage: usage)
+            let rows = try await stores.venues.schedule(venue: Int(try request.arguments.requiredID(0, usage: usage)), after: stores.time.now(),
+                                                        scope: request.scope)
+            var table = TextTable(["BOOKING", "FROM", "TO", "EVENT", "PURPOSE"])
+            for r in rows { table.add(["booking", "from", "to", "event", "purpose"].map { r[$0]?.plain ?? "" }) }
+            return ConsoleReply(data: .array(rows), text: table.lines)
         }
     }
 

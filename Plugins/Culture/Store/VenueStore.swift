@@ -85,6 +85,25 @@ struct VenueStore: Sendable {
         }
     }
 
+    /// A venue's bookings from `after` on, in time order.
+    func schedule(venue: Int, after: Date, scope: [Int]) async throws -> [JSONValue] {
+        try await store.read { connection in
+            let village = try await connection.run("SELECT village_id FROM culture_venue WHERE id = \(venue)").decode(Int.self).firstElement()
+            guard let village, scope.isEmpty || scope.contains(village) else {
+                throw HuzhuError(.notFound, "no venue \(venue) in your villages: see CULTURE VENUE LIST", zh: "没有编号为\(venue)的场地")
+            }
+            return try await connection.run(
+                """
+                SELECT id, lower(during), upper(during), purpose, event_id, booked_by FROM culture_venue_booking
+                WHERE venue_id = \(venue) AND NOT cancelled AND upper(during) > \(after) ORDER BY lower(during) LIMIT 200
+                """
+            ).decode((Int64, Date, Date, String, Int64?, String).self).collect().map {
+                ["booking": .int(Int($0.0)), "from": .string(time.iso($0.1)), "to": .string(time.iso($0.2)), "purpose": .string($0.3),
+                 "event": $0.4.map { .int(Int($0)) } ?? .null, "booked_by": .string($0.5)]
+            }
+        }
+    }
+
     func cancelBooking(_ id: Int64, actor: Actor, scope: [Int]) async throws {
         try await store.write(as: actor) { tx in
             let rows = try await tx.query(
