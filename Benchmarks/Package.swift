@@ -41,6 +41,15 @@ let package = Package(
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
         ),
+        // The cultural association: registrations under contention, the 活动 listing with 10,000 events.
+        .executableTarget(
+            name: "culture-bench",
+            dependencies: [
+                .product(name: "HuzhuTesting", package: huzhu),
+                .product(name: "HuzhuCulture", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
+            ]
+        ),
         // The same scenarios under package-benchmark (`swift package benchmark`).
         .executableTarget(
             name: "BusThroughput",

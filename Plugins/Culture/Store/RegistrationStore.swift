@@ -139,7 +139,7 @@ struct RegistrationStore: Sendable {
     }
 
     /// Moves the head of the waitlist to confirmed while it fits; stops at the first that does not, so
-    /// nobody is overtaken.
+    /// nobody is overtaken. A cancelled event promotes nobody.
     private func promote(_ tx: WriteTransaction, event id: Int64, title: String) async throws -> [(member: Int64, registration: Int64)] {
         var promoted: [(member: Int64, registration: Int64)] = []
         while true {
@@ -147,7 +147,7 @@ struct RegistrationStore: Sendable {
                 """
                 SELECT r.id, r.member_id, r.people, e.capacity - e.confirmed, e.starts_at
                 FROM culture_registration r JOIN culture_event e ON e.id = r.event_id
-                WHERE r.event_id = \(id) AND r.status = 'waitlisted' ORDER BY r.id LIMIT 1
+                WHERE r.event_id = \(id) AND r.status = 'waitlisted' AND e.status = 'published' ORDER BY r.id LIMIT 1
                 """
             ).decode((Int64, Int64, Int, Int, Date).self).firstElement()
             guard let (registration, member, people, free, startsAt) = head, people <= free else { break }
