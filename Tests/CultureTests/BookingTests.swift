@@ -59,9 +59,19 @@ import Testing
             let admin = try await daemon.console()
             try await Self.catalogue(admin)
             let date = CultureFixture.day(inDays: 40)
+            let watcher = try await daemon.console()
+            #expect(try await watcher.json("BUS TAIL labour.*").ok)
             let first = try await admin.json("CULTURE BOOKING ADD member=6 occasion=wedding date=\(date) tables=8 helpers=2")
             #expect(first.ok, "\(first.raw)")
             let id = try #require(first.object["id"] as? Int)
+            // The hands are asked for in the booking's transaction: the labour plugin's contract.
+            let wanted = try JSONSerialization.jsonObject(with: Data(try await watcher.readLine().utf8)) as? [String: Any]
+            let envelope = try #require(wanted?["event"] as? [String: Any])
+            #expect(envelope["topic"] as? String == "labour.request.wanted")
+            let payload = try #require(envelope["payload"] as? [String: Any])
+            #expect(payload["member"] as? Int == 6 && payload["task"] as? String == "cook" && payload["crew"] as? Int == 5)
+            #expect(payload["date"] as? String == date && payload["source"] as? String == "culture.booking:\(id)")
+            #expect((payload["notes"] as? String)?.contains("厨师3人、帮工2人") == true, "\(payload)")
             #expect(first.object["quote_yuan"] as? Int == 8 * 110)
             // The only cook team is held for that day: the next wedding on an overlapping day is refused, naming the holder.
             let clash = try await admin.json("CULTURE BOOKING ADD member=7 occasion=funeral date=\(CultureFixture.day(inDays: 39)) days=2 tables=5")
@@ -72,19 +82,10 @@ import Testing
             #expect(named.message?.contains("held by booking \(id)") == true, "the English message names the holder: \(named.raw)")
             #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_booking") == 1, "the refused booking left nothing behind")
 
-            let watcher = try await daemon.console()
-            #expect(try await watcher.json("BUS TAIL labour.*").ok)
             let culture = try await daemon.console()
             #expect(try await culture.json("BUS TAIL culture.booking.*").ok)
             let deposit = try await admin.json("CULTURE BOOKING DEPOSIT \(id) amount=200")
             #expect(deposit.ok && deposit.object["status"] as? String == "confirmed", "\(deposit.raw)")
-            let wanted = try JSONSerialization.jsonObject(with: Data(try await watcher.readLine().utf8)) as? [String: Any]
-            let envelope = try #require(wanted?["event"] as? [String: Any])
-            #expect(envelope["topic"] as? String == "labour.request.wanted")
-            let payload = try #require(envelope["payload"] as? [String: Any])
-            #expect(payload["member"] as? Int == 6 && payload["task"] as? String == "cook" && payload["crew"] as? Int == 5)
-            #expect(payload["date"] as? String == date && payload["source"] as? String == "culture.booking:\(id)")
-            #expect((payload["notes"] as? String)?.contains("厨师3人、帮工2人") == true, "\(payload)")
             let confirmed = try JSONSerialization.jsonObject(with: Data(try await culture.readLine().utf8)) as? [String: Any]
             let confirmedPayload = (confirmed?["event"] as? [String: Any])?["payload"] as? [String: Any]
             #expect(confirmedPayload?["booking"] as? Int == id && confirmedPayload?["deposit_yuan"] as? Int == 200)
@@ -96,6 +97,11 @@ import Testing
 
             // Cancelling frees the team for the day.
             #expect(try await admin.json("CULTURE BOOKING CANCEL \(id) reason=改期").ok)
+            let cancelled = try JSONSerialization.jsonObject(with: Data(try await culture.readLine().utf8)) as? [String: Any]
+            let cancelledPayload = (cancelled?["event"] as? [String: Any])?["payload"] as? [String: Any]
+            #expect(cancelledPayload?["source"] as? String == "culture.booking:\(id)")
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM bus_outbox WHERE topic = 'labour.request.wanted'") == 1,
+                    "refused bookings asked for nobody; the deposit did not ask again")
             #expect(try await admin.json("CULTURE BOOKING ADD member=7 occasion=funeral date=\(date) tables=5").ok)
             let month = String(date.prefix(7))
             let report = try await admin.json("CULTURE REPORT month=\(month)")

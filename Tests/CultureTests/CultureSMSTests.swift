@@ -69,6 +69,8 @@ import Testing
             #expect(booked.hasPrefix("预约1已登记：婚宴\(chinese)8桌") && booked.contains("报价880元"), "\(booked)")
             #expect(try await Self.sms(gateway, 1, "预约 办喜酒 \(chinese) 8桌", id: "gw-1") == booked, "a redelivery is not booked twice")
             #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_booking") == 1)
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM bus_outbox WHERE topic = 'labour.request.wanted' AND payload->>'source' = 'culture.booking:1'") == 1,
+                    "the cooks are asked for once")
             let full = try await Self.sms(gateway, 6, "预约 白事 \(chinese) 5桌")
             #expect(full.contains("已约满"), "\(full)")
             #expect(try await Self.sms(gateway, 1, "预约 婚宴 明天").contains("请写桌数"), "the package is priced per table")

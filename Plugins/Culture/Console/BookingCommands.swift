@@ -81,7 +81,7 @@ enum BookingCommands {
     static func deposit(_ stores: CultureStores) -> ConsoleCommand {
         let usage = "CULTURE BOOKING DEPOSIT <booking id> amount=<yuan>"
         return ConsoleCommand("CULTURE BOOKING DEPOSIT", usage: usage,
-                              summary: LocalizedText(en: "Record the deposit: confirms the booking and asks for hands", zh: "收定金：确认预约并发布用工需求"),
+                              summary: LocalizedText(en: "Record the deposit: confirms the booking", zh: "收定金：确认预约"),
                               access: CultureAccess.manage) { request in
             try request.arguments.only(["amount", "on_behalf"], usage: usage)
             let amount = try request.arguments.requiredInt("amount", usage: usage)

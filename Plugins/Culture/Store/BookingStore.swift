@@ -7,7 +7,8 @@ struct BookingStore: Sendable {
     private var publisher: String { CulturePlugin.identity.id }
 
     /// Books the services, each with a provider free for the days (the exclusion constraint
-    /// `culture_provider_no_overlap` decides races), after checking the village rules.
+    /// `culture_provider_no_overlap` decides races), after checking the village rules; asks for the
+    /// hands it needs on the bus (`labour.request.wanted`).
     func book(_ new: NewBooking, actor: Actor, scope: [Int] = [], notify: Bool) async throws -> Booking {
         try await store.write(as: actor) { tx in
             if let message = new.smsMessageID,
@@ -48,6 +49,12 @@ struct BookingStore: Sendable {
             if !broken.isEmpty, let reason = new.override {
                 try await tx.audit("culture.booking.override", target: "culture_booking:\(id)",
                                    after: ["reason": .string(reason), "rules": .array(broken.map(\.json))])
+            }
+            // The hands the services need are asked for in the booking's own transaction, once (a redelivered
+            // SMS returns above); the labour plugin turns the message into a request.
+            if let hands = booking.handsWanted {
+                try await tx.emit(LabourRequestWanted(member: booking.member, task: hands.task, date: booking.date, crew: hands.crew,
+                                                      notes: hands.notes, source: "culture.booking:\(id)"), publisher: publisher)
             }
             if notify { try await tx.notify(member: new.member, CultureReplies.booked(booking)) }
             return booking
@@ -127,8 +134,7 @@ struct BookingStore: Sendable {
         }
     }
 
-    /// Records the deposit: the booking is confirmed, `culture.booking.confirmed` is published, and the
-    /// hands it needs are asked for on the bus (`labour.request.wanted`).
+    /// Records the deposit: the booking is confirmed and `culture.booking.confirmed` is published.
     func deposit(id: Int64, amount: Int, actor: Actor, scope: [Int]) async throws -> Booking {
         try await store.write(as: actor) { tx in
             let before = try await Self.locked(tx, id: id, scope: scope)
@@ -142,10 +148,6 @@ struct BookingStore: Sendable {
                 booking: id, member: booking.member, village: booking.village, occasion: booking.occasion, date: booking.date,
                 days: booking.days, tables: booking.tables, quote: booking.quote, deposit: amount, services: booking.items.map(\.service)),
                               publisher: publisher)
-            if let hands = booking.handsWanted {
-                try await tx.emit(LabourRequestWanted(member: booking.member, task: hands.task, date: booking.date, crew: hands.crew,
-                                                      notes: hands.notes, source: "culture.booking:\(id)"), publisher: publisher)
-            }
             try await tx.notify(member: booking.member, LocalizedText(
                 en: "Booking \(id) confirmed: deposit \(amount) yuan received, \(booking.quote - amount) to pay.",
                 zh: "预约\(id)已确认：收到定金\(amount)元，尚余\(booking.quote - amount)元。"))
@@ -196,6 +198,8 @@ struct BookingStore: Sendable {
             let booking = try await Self.load(tx.connection, id: id)
             try await tx.audit("culture.booking.cancel", target: "culture_booking:\(id)", before: before.json,
                                after: ["status": "cancelled", "reason": .string(reason)])
+            try await tx.emit(CultureBookingCancelled(booking: id, member: booking.member, date: booking.date, reason: reason,
+                                                      source: "culture.booking:\(id)"), publisher: publisher)
             return booking
         }
     }

@@ -77,6 +77,16 @@ public struct CultureBookingConfirmed: BusMessage {
     }
 }
 
+/// `culture.booking.cancelled`: a booking was cancelled; `source` is the one its labour request carried,
+/// so a subscriber can withdraw the request.
+public struct CultureBookingCancelled: BusMessage {
+    public static let topic = "culture.booking.cancelled"
+    public let booking: Int64, member: Int64, date: String, reason: String, source: String
+    public var json: JSONValue {
+        ["booking": .int(Int(booking)), "member": .int(Int(member)), "date": .string(date), "reason": .string(reason), "source": .string(source)]
+    }
+}
+
 /// `labour.request.wanted`: hands (cooks, helpers) wanted for a booking. The labour plugin turns it into
 /// a labour request; this plugin does not depend on it (the contract is the topic and this payload).
 public struct LabourRequestWanted: BusMessage {
