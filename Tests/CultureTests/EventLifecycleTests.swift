@@ -54,6 +54,21 @@ import Testing
         }
     }
 
+    @Test func aCancelledEventPromotesNobody() async throws {
+        try await withTestDaemon(plugins: [CulturePlugin.self], prepare: CultureFixture.prepare()) { daemon in
+            let admin = try await daemon.console()
+            let gateway = try await daemon.console(as: "kannel", roles: [.gateway])
+            #expect(try await admin.json(#"CULTURE EVENT ADD "小讲座" kind=class village=1 start=\#(CultureFixture.time(inDays: 4)) end=\#(CultureFixture.time(inDays: 4, hour: 21)) capacity=1 publish=yes"#).ok)
+            #expect(try await admin.json("CULTURE REGISTRATION ADD 1 member=1").object["status"] as? String == "confirmed")
+            #expect(try await admin.json("CULTURE REGISTRATION ADD 1 member=2").object["place"] as? Int == 1)
+            #expect(try await admin.json("CULTURE EVENT CANCEL 1").ok)
+            let reply = try await gateway.json(#"SMS IN \#(CultureFixture.phone(1)) "取消 1""#)
+            #expect((reply.object["reply"] as? String)?.hasPrefix("已取消您在活动1") == true, "\(reply.raw)")
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM sms_outbox WHERE text LIKE '有空位了%'") == 0)
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_registration WHERE status = 'waitlisted'") == 1)
+        }
+    }
+
     @Test func malformedCommandsSayWhatWasWrong() async throws {
         try await withTestDaemon(plugins: [CulturePlugin.self], prepare: CultureFixture.prepare()) { daemon in
             let admin = try await daemon.console()
