@@ -42,7 +42,7 @@ enum CultureSchema {
             CHECK (ends_at > starts_at)
         );
         -- 活动 by SMS: the next published events, in start order, filtered by village.
-        CREATE INDEX culture_event_upcoming_idx ON culture_event (starts_at) WHERE status = 'published';
+        CREATE INDEX culture_event_upcoming_idx ON culture_event (starts_at, id) WHERE status = 'published';
         CREATE INDEX culture_event_village_idx ON culture_event (village_id, starts_at);
 
         -- Venue bookings (events book their venue too). Cancelled ones stay, outside the constraint.
