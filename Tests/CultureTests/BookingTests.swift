@@ -119,7 +119,7 @@ import Testing
             for _ in 0..<12 { sessions.append(try await daemon.console()) }
             let answers = try await withThrowingTaskGroup(of: ConsoleAnswer.self) { group in
                 for (index, session) in sessions.enumerated() {
-                    group.addTask { try await session.json("CULTURE BOOKING ADD member=\(index + 11) occasion=wedding date=\(date) services=band") }
+                    group.addTask { try await session.jsonRetrying("CULTURE BOOKING ADD member=\(index + 11) occasion=wedding date=\(date) services=band") }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

@@ -58,6 +58,21 @@ enum CultureFixture {
     }
 }
 
+extension ConsoleClient {
+    /// Sends a line again while the hub answers UNAVAILABLE (no pooled connection within its wait, as
+    /// happens when hundreds of sessions queue behind one event's lock on a busy machine): what a gateway
+    /// or a clerk does. Anything else is returned as it is.
+    func jsonRetrying(_ line: String, attempts: Int = 20) async throws -> ConsoleAnswer {
+        var answer = try await json(line)
+        var left = attempts
+        while answer.code == "UNAVAILABLE", left > 0 {
+            answer = try await json(line)
+            left -= 1
+        }
+        return answer
+    }
+}
+
 extension ConsoleAnswer {
     /// The data as an object.
     var object: [String: Any] { data as? [String: Any] ?? [:] }

@@ -17,7 +17,7 @@ import Testing
             for _ in 0..<200 { sessions.append(try await daemon.console()) }
             let answers = try await withThrowingTaskGroup(of: (Int, ConsoleAnswer).self) { group in
                 for (index, session) in sessions.enumerated() {
-                    group.addTask { (index + 1, try await session.json("CULTURE REGISTRATION ADD 1 member=\(index + 1)")) }
+                    group.addTask { (index + 1, try await session.jsonRetrying("CULTURE REGISTRATION ADD 1 member=\(index + 1)")) }
                 }
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
@@ -52,7 +52,7 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, member) in tenConfirmed.enumerated() {
                     let session = sessions[index]
-                    group.addTask { _ = try await session.json("CULTURE REGISTRATION CANCEL 1 member=\(member)") }
+                    group.addTask { _ = try await session.jsonRetrying("CULTURE REGISTRATION CANCEL 1 member=\(member)") }
                 }
                 try await group.waitForAll()
             }
@@ -75,7 +75,7 @@ import Testing
             var sessions: [ConsoleClient] = []
             for _ in 0..<20 { sessions.append(try await daemon.console()) }
             let answers = try await withThrowingTaskGroup(of: ConsoleAnswer.self) { group in
-                for session in sessions { group.addTask { try await session.json("CULTURE REGISTRATION ADD 1 member=2 people=2") } }
+                for session in sessions { group.addTask { try await session.jsonRetrying("CULTURE REGISTRATION ADD 1 member=2 people=2") } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.filter { $0.ok }.count == 1)

@@ -46,7 +46,7 @@ import Testing
                 for (index, session) in sessions.enumerated() {
                     // Every request overlaps every other one (all cover 12:00-12:30).
                     let start = String(format: "%02d", 8 + index % 4)
-                    group.addTask { try await session.json(#"CULTURE VENUE BOOK 1 from=\#(day)T\#(start):00 to=\#(day)T12:30 purpose="订\#(index)""#) }
+                    group.addTask { try await session.jsonRetrying(#"CULTURE VENUE BOOK 1 from=\#(day)T\#(start):00 to=\#(day)T12:30 purpose="订\#(index)""#) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

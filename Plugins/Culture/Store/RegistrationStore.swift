@@ -55,12 +55,14 @@ struct RegistrationStore: Sendable {
                 """
                 SELECT e.title, e.status, e.starts_at, e.capacity, e.confirmed, m.village_id,
                        (cardinality(e.open_to) = 0 OR m.village_id = ANY(e.open_to)),
-                       EXISTS (SELECT 1 FROM culture_registration w WHERE w.event_id = e.id AND w.status = 'waitlisted')
+                       EXISTS (SELECT 1 FROM culture_registration w WHERE w.event_id = e.id AND w.status = 'waitlisted'),
+                       (SELECT r.status FROM culture_registration r WHERE r.event_id = e.id AND r.member_id = m.id AND r.status <> 'cancelled')
                 FROM culture_event e, member m WHERE e.id = \(id) AND m.id = \(member)
                 FOR UPDATE OF e
                 """
-            ).decode((String, String, Date, Int, Int, Int, Bool, Bool).self).firstElement()
-            guard let (title, status, startsAt, capacity, confirmed, village, open, queue) = row else {
+            ).decode((String, String, Date, Int, Int, Int, Bool, Bool, String?).self).firstElement()
+            // One round trip under the lock for everything the decision needs: the lock is held to the commit.
+            guard let (title, status, startsAt, capacity, confirmed, village, open, queue, existing) = row else {
                 throw HuzhuError(.notFound, "no event \(id) (or no member \(member))", zh: "没有编号为\(id)的活动")
             }
             guard scope.isEmpty || scope.contains(village) else {
@@ -74,9 +76,6 @@ struct RegistrationStore: Sendable {
                 throw HuzhuError(.invalid, "event \(id) has already started", zh: "活动\(id)已经开始，不能报名")
             }
             guard open else { throw HuzhuError(.denied, "event \(id) is not open to your village", zh: "活动\(id)不面向您所在的村") }
-            let existing = try await tx.query(
-                "SELECT status FROM culture_registration WHERE event_id = \(id) AND member_id = \(member) AND status <> 'cancelled'"
-            ).decode(String.self).firstElement()
             if let existing {
                 throw HuzhuError(.conflict, "member \(member) is already \(existing) for event \(id)",
                                  zh: existing == "confirmed" ? "您已报名活动\(id)" : "您已在活动\(id)的候补名单上")
