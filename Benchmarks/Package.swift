@@ -53,6 +53,12 @@ let package = Package(
             dependencies: [
                 .product(name: "HuzhuTesting", package: huzhu),
                 .product(name: "HuzhuLabour", package: huzhu),
+        // The cultural association: registrations under contention, the 活动 listing with 10,000 events.
+        .executableTarget(
+            name: "culture-bench",
+            dependencies: [
+                .product(name: "HuzhuTesting", package: huzhu),
+                .product(name: "HuzhuCulture", package: huzhu),
                 .product(name: "HuzhuKit", package: huzhu),
             ]
         ),
