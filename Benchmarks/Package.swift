@@ -41,6 +41,15 @@ let package = Package(
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
         ),
+        // The sales plugin: 查价 and matching with 1,000,000 price observations and 100,000 offers.
+        .executableTarget(
+            name: "market-bench",
+            dependencies: [
+                .product(name: "HuzhuTesting", package: huzhu),
+                .product(name: "HuzhuMarket", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
+            ]
+        ),
         // The same scenarios under package-benchmark (`swift package benchmark`).
         .executableTarget(
             name: "BusThroughput",

@@ -17,6 +17,7 @@ public struct MarketPlugin: HuzhuPlugin {
             ConfigurationKey("match_limit", default: "3", help: "matches proposed (and texted) per new offer or demand"),
             ConfigurationKey("price_tolerance_pct", default: "10", help: "an offer may ask this much more per kg than the buyer offers and still match"),
             ConfigurationKey("min_share_pct", default: "10", help: "an offer must cover this share of a demand to match"),
+            ConfigurationKey("offer_days", default: "30", help: "days an offer stays open when it gives no end date"),
             ConfigurationKey("alert_pct", default: "10", help: "price alerts fire when the 7-day median moves more than this, percent"),
             ConfigurationKey("alert_interval_minutes", default: "60", help: "how often due price alerts are checked"),
         ]
@@ -29,7 +30,7 @@ public struct MarketPlugin: HuzhuPlugin {
         let settings = MarketSettings(
             consignCommissionPct: try config.double("consign_commission_pct"), radiusKm: try config.double("radius_km"),
             matchLimit: try config.int("match_limit"), priceTolerancePct: try config.double("price_tolerance_pct"),
-            minSharePct: try config.double("min_share_pct"), alertPct: try config.double("alert_pct"))
+            minSharePct: try config.double("min_share_pct"), offerDays: max(try config.int("offer_days"), 1), alertPct: try config.double("alert_pct"))
         let market = MarketStore(store: context.store, words: context.words, settings: settings, timeZone: context.timeZone,
                                  clock: context.clock, logger: context.logger)
         for command in MarketCommands.all(market) { registrar.command(command) }

@@ -40,7 +40,8 @@ extension MarketStore {
                 INSERT INTO market_offer (member_id, household_id, village_id, crop, variety, grade, quantity, unit, kg_per_unit, price,
                                           available_from, available_until, consigned, commission_pct, created_by)
                 VALUES (\(member), \(household), \(village), \(crop.name), \(new.variety), \(new.grade), \(new.quantity), \(new.unit.rawValue),
-                        \(kgPerUnit), \(new.price), coalesce(\(new.from)::date, \(today)::date), \(new.until)::date, \(new.consigned),
+                        \(kgPerUnit), \(new.price), coalesce(\(new.from)::date, \(today)::date),
+                        coalesce(\(new.until)::date, coalesce(\(new.from)::date, \(today)::date) + \(settings.offerDays)::int), \(new.consigned),
                         \(commission), \(actor.name))
                 RETURNING id
                 """, as: Int64.self) else { throw HuzhuError(.internal, "the offer was not stored") }

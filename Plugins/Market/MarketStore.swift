@@ -13,6 +13,8 @@ struct MarketSettings: Sendable {
     var priceTolerancePct = 10.0
     /// An offer matches a demand only if it covers at least this share of the demand.
     var minSharePct = 10.0
+    /// How long an offer stays open when no end date is given (then it expires).
+    var offerDays = 30
     /// A subscriber is alerted when the 7-day median moved more than this since the last alert.
     var alertPct = 10.0
 }
