@@ -53,12 +53,24 @@ let package = Package(
             dependencies: [
                 .product(name: "HuzhuTesting", package: huzhu),
                 .product(name: "HuzhuLabour", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
+            ]
+        ),
         // The cultural association: registrations under contention, the 活动 listing with 10,000 events.
         .executableTarget(
             name: "culture-bench",
             dependencies: [
                 .product(name: "HuzhuTesting", package: huzhu),
                 .product(name: "HuzhuCulture", package: huzhu),
+                .product(name: "HuzhuKit", package: huzhu),
+            ]
+        ),
+        // The sales plugin: 查价 and matching with 1,000,000 price observations and 100,000 offers.
+        .executableTarget(
+            name: "market-bench",
+            dependencies: [
+                .product(name: "HuzhuTesting", package: huzhu),
+                .product(name: "HuzhuMarket", package: huzhu),
                 .product(name: "HuzhuKit", package: huzhu),
             ]
         ),

@@ -1,3 +1,4 @@
+import Foundation
 import HuzhuKit
 
 /// The sales association's SMS intents: offer produce, ask to buy, ask the price, subscribe to prices.

@@ -1,0 +1,122 @@
+import Foundation
+import HuzhuKit
+
+/// An offer and a demand that fit: same crop, the offer's price per kg within the buyer's (plus a
+/// tolerance), enough quantity to matter, and the offer's village within the demand's delivery radius.
+struct MatchCandidate: Sendable {
+    var offer: Int64
+    var demand: Int64
+    var farmer: Int64
+    /// The buyer's member record, when the buyer can get SMS.
+    var buyerMember: Int64?
+    var crop: String
+    /// In the offer's unit: what the offer has left, or the demand's need if smaller.
+    var quantity: Double
+    var unit: MarketUnit
+    /// The offer's price per unit, else the buyer's converted to the offer's unit.
+    var price: Double?
+    var distanceKm: Double?
+
+    var json: JSONValue {
+        ["offer": .int(Int(offer)), "demand": .int(Int(demand)), "crop": .string(crop), "quantity": .double(quantity),
+         "unit": .string(unit.rawValue), "price": price.map(JSONValue.double) ?? .null,
+         "distance_km": distanceKm.map { .double(MarketFormat.money($0)) } ?? .null]
+    }
+}
+
+extension MarketStore {
+    private typealias CandidateRow = (Int64, Int64, Int64, Int64?, String, Double, String, Double?, Double?, Double?, Double?, Double?)
+
+    /// Open demands a (just created) offer fits, nearest first.
+    func demandsMatching(offer: Int64, tx: WriteTransaction) async throws -> [MatchCandidate] {
+        let rows = try await tx.query(
+            """
+            SELECT o.id, d.id, o.member_id, b.member_id, o.crop, o.quantity - o.reserved, o.unit, o.kg_per_unit, o.price,
+                   d.quantity * d.kg_per_unit, d.price_per_kg, k.km
+            FROM market_offer o
+            JOIN village vo ON vo.id = o.village_id
+            JOIN market_demand d ON d.crop = o.crop AND d.status = 'open'
+            JOIN market_buyer b ON b.id = d.buyer_id
+            LEFT JOIN village vd ON vd.id = d.village_id
+            CROSS JOIN LATERAL (SELECT market_km(vo.latitude, vo.longitude, vd.latitude, vd.longitude) AS km) k
+            WHERE o.id = \(offer)
+              AND (d.needed_by IS NULL OR d.needed_by >= o.available_from)
+              AND (o.price_per_kg IS NULL OR d.price_per_kg IS NULL OR o.price_per_kg <= d.price_per_kg * (1 + \(settings.priceTolerancePct) / 100))
+              AND (k.km IS NULL OR k.km <= d.radius_km)
+              AND (o.kg_per_unit IS NULL OR d.kg_per_unit IS NULL
+                   OR (o.quantity - o.reserved) * o.kg_per_unit >= d.quantity * d.kg_per_unit * \(settings.minSharePct) / 100)
+            ORDER BY k.km NULLS LAST, d.price_per_kg DESC NULLS LAST, d.id
+            LIMIT \(settings.matchLimit)
+            """)
+        return try await candidates(rows.decode(CandidateRow.self))
+    }
+
+    /// Open offers that fit a demand, nearest and cheapest first. The query behind `MARKET MATCH FIND` and
+    /// the matching of new demands (measured in market-bench with 100,000 offers).
+    func offersMatching(demand: Int64, limit: Int, today: String, connection: PostgresConnection) async throws -> [MatchCandidate] {
+        let rows = try await connection.query(
+            """
+            SELECT o.id, d.id, o.member_id, b.member_id, o.crop, o.quantity - o.reserved, o.unit, o.kg_per_unit, o.price,
+                   d.quantity * d.kg_per_unit, d.price_per_kg, k.km
+            FROM market_demand d
+            JOIN market_buyer b ON b.id = d.buyer_id
+            LEFT JOIN village vd ON vd.id = d.village_id
+            JOIN market_offer o ON o.crop = d.crop AND o.status = 'open'
+            JOIN village vo ON vo.id = o.village_id
+            CROSS JOIN LATERAL (SELECT market_km(vo.latitude, vo.longitude, vd.latitude, vd.longitude) AS km) k
+            WHERE d.id = \(demand)
+              AND (o.available_until IS NULL OR o.available_until >= \(today)::date)
+              AND (d.needed_by IS NULL OR o.available_from <= d.needed_by)
+              AND (o.price_per_kg IS NULL OR d.price_per_kg IS NULL OR o.price_per_kg <= d.price_per_kg * (1 + \(settings.priceTolerancePct) / 100))
+              AND (k.km IS NULL OR k.km <= d.radius_km)
+              AND (o.kg_per_unit IS NULL OR d.kg_per_unit IS NULL
+                   OR (o.quantity - o.reserved) * o.kg_per_unit >= d.quantity * d.kg_per_unit * \(settings.minSharePct) / 100)
+            ORDER BY k.km NULLS LAST, o.price_per_kg NULLS LAST, o.id
+            LIMIT \(limit)
+            """, logger: logger)
+        return try await candidates(rows.decode(CandidateRow.self))
+    }
+
+    private func candidates<S: AsyncSequence>(_ rows: S) async throws -> [MatchCandidate] where S.Element == CandidateRow {
+        var found: [MatchCandidate] = []
+        for try await (offer, demand, farmer, buyerMember, crop, left, unitText, kgPerUnit, price, demandKg, demandPerKg, km) in rows {
+            let unit = MarketUnit(rawValue: unitText) ?? .jin
+            var quantity = left
+            if let kgPerUnit, let demandKg { quantity = min(left, demandKg / kgPerUnit) }
+            var offered = price
+            if offered == nil, let demandPerKg, let kgPerUnit { offered = demandPerKg * kgPerUnit }
+            found.append(MatchCandidate(offer: offer, demand: demand, farmer: farmer, buyerMember: buyerMember, crop: crop,
+                                        quantity: (quantity * 1000).rounded() / 1000, unit: unit,
+                                        price: offered.map(MarketFormat.money), distanceKm: km))
+        }
+        return found
+    }
+
+    /// Records proposed matches (once per offer and demand), tells both sides by SMS, and emits
+    /// `market.match.found`. Phone numbers are never in these texts: staff connect the two sides.
+    func propose(_ matches: [MatchCandidate], tx: WriteTransaction) async throws {
+        for match in matches {
+            guard let id = try await tx.first(
+                """
+                INSERT INTO market_match (offer_id, demand_id, distance_km) VALUES (\(match.offer), \(match.demand), \(match.distanceKm))
+                ON CONFLICT (offer_id, demand_id) DO NOTHING RETURNING id
+                """, as: Int64.self) else { continue }
+            try await tx.audit("market.match.add", target: "market_match:\(id)", after: match.json)
+            let amount = "\(match.crop)\(MarketFormat.number(match.quantity))\(match.unit.zh)"
+            let price = match.price.map { "\(MarketFormat.number($0))元/\(match.unit.zh)" } ?? "价格面议"
+            let distance = match.distanceKm.map { "距\(Int($0.rounded()))公里" } ?? ""
+            let priceEn = match.price.map { "\(MarketFormat.number($0)) yuan/\(match.unit.en)" } ?? "price to agree"
+            let distanceEn = match.distanceKm.map { ", \(Int($0.rounded())) km away" } ?? ""
+            try await tx.notify(member: match.farmer, LocalizedText(
+                en: "A buyer wants your \(match.crop) (offer \(match.offer)): \(MarketFormat.number(match.quantity)) \(match.unit.en), \(priceEn)\(distanceEn). Staff will call you.",
+                zh: "有买家要您的\(amount)（供货\(match.offer)号），\(price)，\(distance)。服务中心将联系您。"))
+            if let buyer = match.buyerMember {
+                try await tx.notify(member: buyer, LocalizedText(
+                    en: "Found \(match.crop) for your demand \(match.demand): \(MarketFormat.number(match.quantity)) \(match.unit.en), \(priceEn)\(distanceEn). Staff will call you.",
+                    zh: "为您的收购\(match.demand)号找到\(amount)，\(price)，\(distance)。服务中心将联系您。"))
+            }
+            try await tx.emit(MarketMatchFound(match: id, offer: match.offer, demand: match.demand, crop: match.crop, quantity: match.quantity,
+                                               unit: match.unit.rawValue, price: match.price, distanceKm: match.distanceKm), publisher: "market")
+        }
+    }
+}
