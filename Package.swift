@@ -204,6 +204,8 @@ let package = Package(
             name: "HuzhuCoreTests",
             dependencies: [
                 "HuzhuCore", "HuzhuTesting", "HuzhuKit", "HuzhuDemo", "HuzhuBus", "HuzhuConsole", "HuzhuNotice", "huzhud",
+                // The whole registry (every plugin's commands) for the permission audit.
+                "HuzhuLabour", "HuzhuCulture", "HuzhuMarket",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
