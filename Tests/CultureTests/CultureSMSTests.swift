@@ -47,6 +47,11 @@ import Testing
             #expect(promoted == [2, 3])
             #expect(try await CultureFixture.scalar(daemon, "SELECT confirmed FROM culture_event WHERE id = 1") == 2)
             #expect(try await Self.sms(gateway, 5, "取消 1").contains("没有找到编号为1"), "member 5 has nothing numbered 1")
+            // A member who reads English gets English, still one segment.
+            #expect(try await admin.json("MEMBER EDIT 4 lang=en").ok)
+            let english = try await Self.sms(gateway, 4, "EVENTS")
+            #expect(english.hasPrefix("Events: 1 ") && english.contains("(full)"), "\(english)")
+            #expect(try await Self.sms(gateway, 4, "JOIN 2").hasPrefix("Registered: event 2"))
             let tail = try await admin.json("AUDIT LIST action=culture.registration.promote")
             #expect(tail.list.count == 2 && tail.list.allSatisfy { ($0["actor"] as? String)?.hasPrefix("sms:") == true })
         }

@@ -8,34 +8,44 @@ enum CultureReplies {
         text.count <= length ? text : String(text.prefix(length - 1)) + "…"
     }
 
+    /// The first text that fits one segment (a Chinese title makes an English text UCS-2: 70 characters).
+    static func fit(_ texts: String...) -> String {
+        texts.first(where: SMSSegments.fitsOne) ?? texts.last ?? ""
+    }
+
     static func registered(_ outcome: RegistrationOutcome, time: CultureTime) -> LocalizedText {
         let when = time.short(outcome.startsAt)
         let name = title(outcome.title)
         if let place = outcome.place {
             return LocalizedText(
-                en: "Event \(outcome.event) is full: you are number \(place) on the waitlist; we will text you if a place frees up. CANCEL \(outcome.event) to withdraw.",
+                en: fit("Event \(outcome.event) \(name) is full: you are no. \(place) on the waitlist. CANCEL \(outcome.event) to quit",
+                        "Event \(outcome.event) is full: you are no. \(place) on the waitlist; we will text you if a place frees up. CANCEL \(outcome.event) to quit"),
                 zh: "活动\(outcome.event)“\(name)”已满，您在候补第\(place)位，有空位会短信通知您。退出回复：取消 \(outcome.event)")
         }
         return LocalizedText(
-            en: "Registered: event \(outcome.event) \(name), \(when), \(outcome.people) person(s). CANCEL \(outcome.event) to withdraw.",
+            en: fit("Registered: event \(outcome.event) \(name), \(when), \(outcome.people) pers. CANCEL \(outcome.event) to quit",
+                    "Registered: event \(outcome.event), \(when), \(outcome.people) person(s). CANCEL \(outcome.event) to quit"),
             zh: "报名成功：活动\(outcome.event)“\(name)”，\(when)，\(outcome.people)人。不能来请回复：取消 \(outcome.event)")
     }
 
     static func promoted(event: Int64, title text: String, startsAt: Date, people: Int, time: CultureTime) -> LocalizedText {
         let when = time.short(startsAt)
         return LocalizedText(
-            en: "A place freed up: you are registered for event \(event) \(title(text)), \(when), \(people) person(s).",
+            en: fit("A place freed up: registered for event \(event) \(title(text)), \(when), \(people) pers.",
+                    "A place freed up: you are registered for event \(event), \(when), \(people) person(s). CANCEL \(event) to quit"),
             zh: "有空位了：您已报名活动\(event)“\(title(text))”，\(when)，\(people)人。不能来请回复：取消 \(event)")
     }
 
     static func reminder(event: Int64, title text: String, startsAt: Date, time: CultureTime) -> LocalizedText {
         LocalizedText(
-            en: "Reminder: event \(event) \(title(text)) is tomorrow, \(time.short(startsAt)). CANCEL \(event) if you cannot come.",
+            en: fit("Reminder: event \(event) \(title(text)) is tomorrow, \(time.short(startsAt)). CANCEL \(event) if not coming",
+                    "Reminder: event \(event) is tomorrow, \(time.short(startsAt)). CANCEL \(event) if you cannot come."),
             zh: "提醒：明天\(time.short(startsAt))活动\(event)“\(title(text))”，请准时参加。不能来请回复：取消 \(event)")
     }
 
     static func cancelledRegistration(_ outcome: CancellationOutcome) -> LocalizedText {
-        LocalizedText(en: "Your registration for event \(outcome.event) \(title(outcome.title)) is cancelled.",
+        LocalizedText(en: fit("Your registration for event \(outcome.event) \(title(outcome.title)) is cancelled.",
+                              "Your registration for event \(outcome.event) is cancelled."),
                       zh: "已取消您在活动\(outcome.event)“\(title(outcome.title))”的报名。")
     }
 

@@ -26,7 +26,8 @@ struct BookingStore: Sendable {
                                                        days: new.days, services: services.map(\.code))
             if !broken.isEmpty, new.override == nil {
                 let texts = broken.map { "“\($0.text)”" }.joined(separator: "")
-                throw HuzhuError(.denied, "refused by the village rules: \(broken.map { "rule \($0.id) \($0.text)" }.joined(separator: "; ")) (staff may add override=\"<reason>\")",
+                // Short enough for one SMS; staff learn of override= from the command's usage and the docs.
+                throw HuzhuError(.denied, "refused by the village rules: \(texts) (rule \(broken.map { String($0.id) }.joined(separator: ", ")))",
                                  zh: "按村规\(texts)，不能这样预约")
             }
             let rows = try await tx.query(
