@@ -3,8 +3,8 @@ import HuzhuKit
 import Synchronization
 
 /// The craftsmen's slowly changing facts (home village, travel range, weekdays, ratings, skills) kept in
-/// memory, so that ranking a request among ~10,000 craftsmen needs only one small query for what changes
-/// by the day (bookings, days off, recent work). The plugin is the only writer of these facts and tells
+/// memory, with their days off, so that ranking a request among ~10,000 craftsmen needs only one small
+/// query for what changes by the day (bookings and recent work). The plugin is the only writer of these facts and tells
 /// the cache after each commit (`invalidate`); a reload reads only the workers marked stale.
 final class LabourWorkerCache: Sendable {
     struct Worker: Sendable {
@@ -14,6 +14,8 @@ final class LabourWorkerCache: Sendable {
         var weekdays: Int
         var ratingSum: Int
         var ratingCount: Int
+        /// Days off from yesterday on (`YYYY-MM-DD`).
+        var daysOff: Set<String>
     }
 
     struct Skill: Sendable {
@@ -67,15 +69,17 @@ final class LabourWorkerCache: Sendable {
                    coalesce(array_agg(s.task ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
                    coalesce(array_agg(s.level::int ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
                    coalesce(array_agg(s.price ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
-                   coalesce(array_agg(s.unit ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}')
+                   coalesce(array_agg(s.unit ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
+                   (SELECT coalesce(array_agg(o.day::text), '{}') FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day >= current_date - 1)
             FROM labour_worker w LEFT JOIN labour_skill s ON s.worker_id = w.member_id
             WHERE \(ids == nil) OR w.member_id = ANY(\(ids ?? [])::bigint[])
             GROUP BY w.member_id
             """, logger: logger)
         var loaded: [(Worker, Bool, [(String, Int, Double, String)])] = []
-        for try await row in rows.decode((Int64, Int, Double, Int, Int, Int, Bool, [String], [Int], [Double], [String]).self) {
+        for try await row in rows.decode((Int64, Int, Double, Int, Int, Int, Bool, [String], [Int], [Double], [String], [String]).self) {
             let skills = (0..<row.7.count).map { (row.7[$0], row.8[$0], row.9[$0], row.10[$0]) }
-            loaded.append((Worker(id: row.0, village: row.1, travelKm: row.2, weekdays: row.3, ratingSum: row.4, ratingCount: row.5), row.6, skills))
+            loaded.append((Worker(id: row.0, village: row.1, travelKm: row.2, weekdays: row.3, ratingSum: row.4, ratingCount: row.5,
+                                  daysOff: Set(row.11)), row.6, skills))
         }
         var coordinates: [Int: (Double, Double)]?
         if villagesDue || snapshot == nil {
