@@ -105,7 +105,8 @@ extension LabourStore {
             // Teams need every candidate (to see which members are free); a single place only the best few.
             let (total, ranked) = try await LabourMatcher.ranked(connection, cache: cache, for: request, day: day, limit: places > 1 ? nil : limit,
                                                                  named: limit, settings: settings, logger: logger)
-            let teams = try await LabourTeamMatcher.teams(connection, candidates: ranked, places: places, logger: logger)
+            let teams = places > 1
+                ? LabourTeamMatcher.teams(try await cache.snapshot(connection, logger: logger), candidates: ranked, places: places) : []
             return (request, total, Array(ranked.prefix(limit)), teams)
         }
     }

@@ -32,7 +32,7 @@ extension LabourStore {
             var candidates = all.prefix(wanted)
             var teamText = ""
             if let team {
-                guard let unit = try await LabourTeamMatcher.teams(tx.connection, candidates: all, places: open, logger: tx.logger)
+                guard let unit = LabourTeamMatcher.teams(try await cache.snapshot(tx.connection, logger: tx.logger), candidates: all, places: open)
                     .first(where: { $0.team == team }), let leader = all.first(where: { $0.facts.worker == unit.leader }) else {
                     throw HuzhuError(.conflict, "team \(team) cannot take request \(id): fewer than \(open) of its members (with its leader) are free candidates that day",
                                      zh: "服务队\(team)当天空闲且合适的队员（含队长）不足\(open)人，不能接请求\(id)")

@@ -26,10 +26,19 @@ final class LabourWorkerCache: Sendable {
         var unit: String
     }
 
-    /// Active workers, their skills by task, and villages' coordinates.
+    /// An active service team.
+    struct Team: Sendable {
+        var id: Int64
+        var name: String
+        var leader: Int64
+        var members: [Int64]
+    }
+
+    /// Active workers, their skills by task, active teams, and villages' coordinates.
     struct Snapshot: Sendable {
         var workers: [Worker] = []
         var byTask: [String: [Skill]] = [:]
+        var teams: [Team] = []
         var coordinates: [Int: (Double, Double)] = [:]
     }
 
@@ -39,6 +48,7 @@ final class LabourWorkerCache: Sendable {
         var workers: [Int64: Worker] = [:]
         var stale: Set<Int64> = []
         var everything = true
+        var teams: [Team]?
         var villagesLoadedAt = Date.distantPast
     }
 
@@ -53,15 +63,29 @@ final class LabourWorkerCache: Sendable {
 
     /// Reloads everything at the next use (demo data, bulk changes).
     func invalidateAll() {
-        state.withLock { $0.everything = true }
+        state.withLock { $0.everything = true; $0.teams = nil }
+    }
+
+    /// Reloads the teams at the next use (a team formed, changed or disbanded).
+    func invalidateTeams() {
+        state.withLock { $0.teams = nil }
     }
 
     /// The current snapshot, loading what is stale first.
     func snapshot(_ connection: PostgresConnection, logger: Logger) async throws -> Snapshot {
-        let (everything, stale, snapshot, villagesDue) = state.withLock { s in
-            (s.everything, s.stale, s.snapshot, Date().timeIntervalSince(s.villagesLoadedAt) > villageRefresh)
+        let (everything, stale, snapshot, villagesDue, teamsKnown) = state.withLock { s in
+            (s.everything, s.stale, s.snapshot, Date().timeIntervalSince(s.villagesLoadedAt) > villageRefresh, s.teams != nil)
         }
-        if let snapshot, !everything, stale.isEmpty, !villagesDue { return snapshot }
+        if let snapshot, !everything, stale.isEmpty, !villagesDue, teamsKnown { return snapshot }
+        var teams: [Team]?
+        if !teamsKnown {
+            let rows = try await connection.query(
+                """
+                SELECT t.id, t.name, t.leader_id, array_agg(tm.worker_id ORDER BY tm.worker_id)
+                FROM labour_team t JOIN labour_team_member tm ON tm.team_id = t.id WHERE t.status = 'active' GROUP BY t.id ORDER BY t.id
+                """, logger: logger)
+            teams = try await labourAll(rows.decode((Int64, String, Int64, [Int64]).self)).map { Team(id: $0.0, name: $0.1, leader: $0.2, members: $0.3) }
+        }
         let ids = everything ? nil : Array(stale)
         let rows = try await connection.query(
             """
@@ -93,7 +117,9 @@ final class LabourWorkerCache: Sendable {
                 s.workers[worker.id] = worker
                 s.skills[worker.id] = skills
             }
+            if let teams { s.teams = teams }
             var next = Snapshot()
+            next.teams = s.teams ?? []
             next.coordinates = coordinates ?? s.snapshot?.coordinates ?? [:]
             if coordinates != nil { s.villagesLoadedAt = Date() }
             for (index, worker) in s.workers.values.sorted(by: { $0.id < $1.id }).enumerated() {

@@ -68,7 +68,7 @@ func run(_ options: Options) async throws {
                    2 + m.id % 9, '2027-03-01', '2027-03-01', CASE WHEN (m.id / 250) % 5 = 0 THEN 3 ELSE 1 END,
                    coalesce(h.no_labour OR h.elderly_alone, false), 'bench'
             FROM member m LEFT JOIN household h ON h.id = m.household_id
-            WHERE m.is_demo AND m.id % 250 = 1 AND m.id % 13 <> 0 ORDER BY m.id LIMIT 500
+            WHERE m.is_demo AND m.id % 240 = 1 AND m.id % 13 <> 0 ORDER BY m.id LIMIT 500
             """, logger: TestLog.logger)
     }
     // Half the craftsmen take the day off (through the console, as staff would): about 5,000 remain for the plan.
