@@ -6,6 +6,8 @@ enum LabourAcceptOutcome: Sendable {
     /// The worker has a place; `complete` when it was the last one. The farmer's contact is theirs now.
     case placed(job: LabourJob, complete: Bool, task: LocalizedText, farmer: String, farmerPhone: String?)
     case taken
+    /// The worker already has a place in this job (a repeated `接`).
+    case already
     case noOffer
     case expired
     /// The worker is already booked that day (job id).
@@ -80,6 +82,7 @@ extension LabourStore {
             let offer = try await labourFirst(tx.query(
                 "SELECT state, expires_at, team_id FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date, Int64?).self))
             guard let offer else { return .noOffer }
+            if job.workers.contains(worker) { return .already }
             if job.workers.count >= job.crew || offer.0 == "taken" || !["open", "offered"].contains(job.state) { return .taken }
             if offer.0 == "expired" || offer.1 <= now { return .expired }
             guard offer.0 == "pending" else { return .noOffer }
