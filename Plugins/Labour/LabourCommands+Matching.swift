@@ -85,20 +85,28 @@ extension LabourStore {
     func match(request id: Int64, date: String?, limit: Int, scope: [Int]) async throws
         -> (LabourRequest, Int, [LabourCandidate], [LabourTeamCandidate]) {
         try await read { connection in
-            guard let request = try await Self.request(connection, id, scope: scope, logger: logger) else {
+            // The request and its places already filled, in one round trip.
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: LabourRequest.columns),
+                       (SELECT count(*)::int FROM labour_assignment a JOIN labour_job j ON j.id = a.job_id
+                        WHERE j.request_id = r.id AND j.state NOT IN ('cancelled', 'expired'))
+                FROM labour_request r
+                WHERE r.id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
+                """, logger: logger)
+            guard let row = try await labourFirst(rows.decode(
+                (Int64, Int64, Int64?, Int, String, Double?, String, String, Int, String, Bool, String, String?, String, Int).self)) else {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
+            let request = LabourRequest((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13))
+            let filled = row.14
             let day = date ?? request.dateFrom
-            let filled = try await labourFirst(connection.query(
-                """
-                SELECT count(*)::int FROM labour_assignment a JOIN labour_job j ON j.id = a.job_id
-                WHERE j.request_id = \(id) AND j.state NOT IN ('cancelled', 'expired')
-                """, logger: logger).decode(Int.self)) ?? 0
             let places = request.crew - filled
             // Teams need every candidate (to see which members are free); a single place only the best few.
             let (total, ranked) = try await LabourMatcher.ranked(connection, cache: cache, for: request, day: day, limit: places > 1 ? nil : limit,
                                                                  named: limit, settings: settings, logger: logger)
-            let teams = try await LabourTeamMatcher.teams(connection, candidates: ranked, places: places, logger: logger)
+            let teams = places > 1
+                ? LabourTeamMatcher.teams(try await cache.snapshot(connection, logger: logger), candidates: ranked, places: places) : []
             return (request, total, Array(ranked.prefix(limit)), teams)
         }
     }

@@ -31,10 +31,9 @@ enum LabourMatcher {
     /// Kilometres assumed between two different villages when either has no coordinates.
     static let unknownDistanceKm = 10.0
 
-    /// What changes by the day, for a day: who is booked, who is off, and recent work (days, earnings).
+    /// What changes by the day, for a day: who is booked, and recent work (days, earnings).
     struct Day: Sendable {
         var booked: Set<Int64> = []
-        var off: Set<Int64> = []
         var recent: [Int64: (days: Int, earned: Double)] = [:]
     }
 
@@ -43,7 +42,6 @@ enum LabourMatcher {
         let rows = try await connection.query(
             """
             SELECT 'b', worker_id, 0, 0::float8 FROM labour_assignment WHERE day = \(day)::date
-            UNION ALL SELECT 'o', worker_id, 0, 0::float8 FROM labour_day_off WHERE day = \(day)::date
             UNION ALL SELECT 'r', worker_id, count(*)::int, coalesce(sum(amount), 0)::float8 FROM labour_assignment
                 WHERE day >= \(day)::date - \(settings.fairnessWindowDays)::int AND day < \(day)::date GROUP BY worker_id
             """, logger: logger)
@@ -51,7 +49,6 @@ enum LabourMatcher {
         for try await (kind, worker, days, earned) in rows.decode((String, Int64, Int, Double).self) {
             switch kind {
             case "b": facts.booked.insert(worker)
-            case "o": facts.off.insert(worker)
             default: facts.recent[worker] = (days, earned)
             }
         }
@@ -68,7 +65,7 @@ enum LabourMatcher {
         for skill in snapshot.byTask[request.task] ?? [] {
             let worker = snapshot.workers[skill.worker]
             guard worker.weekdays & bit != 0, worker.id != request.member, !dayFacts.booked.contains(worker.id),
-                  !dayFacts.off.contains(worker.id), !excluding.contains(worker.id) else { continue }
+                  !worker.daysOff.contains(day), !excluding.contains(worker.id) else { continue }
             let km: Double
             if let known = distances[worker.village] {
                 km = known

@@ -55,7 +55,7 @@ enum LabourPlanner {
         let day = try await LabourMatcher.day(connection, date, settings: settings, logger: logger)
         let weekday = LabourMatcher.weekday(date)
         let bit = 1 << (weekday - 1)
-        let available = snapshot.workers.filter { $0.weekdays & bit != 0 && !day.booked.contains($0.id) && !day.off.contains($0.id) }.count
+        let available = snapshot.workers.filter { $0.weekdays & bit != 0 && !day.booked.contains($0.id) && !$0.daysOff.contains(date) }.count
 
         // Slots: a request of crew n with k places open is k identical slots; the same candidates and
         // scores as LABOUR MATCH, plus the priority bonus.

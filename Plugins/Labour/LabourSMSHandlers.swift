@@ -74,6 +74,7 @@ enum LabourSMSHandlers {
                 en: "Job \(job) is yours: \(task.en) on \(placed.day), farmer \(farmer) \(LabourFormat.phone(phone)).\(complete ? "" : " More hands are being found.")",
                 zh: "接活成功！活\(job)：\(LabourFormat.zhDate(placed.day))\(task.zh)，农户\(farmer) \(LabourFormat.phone(phone))。\(rest)")
         case .taken: return LocalizedText(en: "Sorry, job \(job) has been taken.", zh: "抱歉，活\(job)已有人接了。")
+        case .already: return LocalizedText(en: "Job \(job) is already yours.", zh: "您已接了活\(job)，不用重复回复。")
         case .noOffer: return LocalizedText(en: "No job \(job) was offered to you.", zh: "没有给您推送过活\(job)。")
         case .expired: return LocalizedText(en: "The offer of job \(job) has expired.", zh: "活\(job)的邀请已过期。")
         case .busy(let other):

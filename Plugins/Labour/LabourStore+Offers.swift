@@ -6,6 +6,8 @@ enum LabourAcceptOutcome: Sendable {
     /// The worker has a place; `complete` when it was the last one. The farmer's contact is theirs now.
     case placed(job: LabourJob, complete: Bool, task: LocalizedText, farmer: String, farmerPhone: String?)
     case taken
+    /// The worker already has a place in this job (a repeated `接`).
+    case already
     case noOffer
     case expired
     /// The worker is already booked that day (job id).
@@ -32,7 +34,7 @@ extension LabourStore {
             var candidates = all.prefix(wanted)
             var teamText = ""
             if let team {
-                guard let unit = try await LabourTeamMatcher.teams(tx.connection, candidates: all, places: open, logger: tx.logger)
+                guard let unit = LabourTeamMatcher.teams(try await cache.snapshot(tx.connection, logger: tx.logger), candidates: all, places: open)
                     .first(where: { $0.team == team }), let leader = all.first(where: { $0.facts.worker == unit.leader }) else {
                     throw HuzhuError(.conflict, "team \(team) cannot take request \(id): fewer than \(open) of its members (with its leader) are free candidates that day",
                                      zh: "服务队\(team)当天空闲且合适的队员（含队长）不足\(open)人，不能接请求\(id)")
@@ -80,6 +82,7 @@ extension LabourStore {
             let offer = try await labourFirst(tx.query(
                 "SELECT state, expires_at, team_id FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date, Int64?).self))
             guard let offer else { return .noOffer }
+            if job.workers.contains(worker) { return .already }
             if job.workers.count >= job.crew || offer.0 == "taken" || !["open", "offered"].contains(job.state) { return .taken }
             if offer.0 == "expired" || offer.1 <= now { return .expired }
             guard offer.0 == "pending" else { return .noOffer }

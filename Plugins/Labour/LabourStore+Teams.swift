@@ -17,7 +17,8 @@ struct LabourTeam: Sendable {
 
 extension LabourStore {
     func addTeam(name: String, leader: Int64, members: [Int64], scope: [Int], actor: Actor) async throws -> LabourTeam {
-        try await store.write(as: actor) { tx in
+        defer { cache.invalidateTeams() }
+        return try await store.write(as: actor) { tx in
             let rows = try await tx.query(
                 """
                 INSERT INTO labour_team (name, leader_id, village_id)
@@ -39,7 +40,8 @@ extension LabourStore {
     }
 
     func editTeam(_ id: Int64, name: String?, leader: Int64?, members: [Int64]?, status: String?, scope: [Int], actor: Actor) async throws -> LabourTeam {
-        try await store.write(as: actor) { tx in
+        defer { cache.invalidateTeams() }
+        return try await store.write(as: actor) { tx in
             guard let before = try await Self.team(tx.connection, id, scope: scope, logger: tx.logger) else {
                 throw HuzhuError(.notFound, "no team \(id) in your villages", zh: "您管辖的村里没有服务队 \(id)")
             }

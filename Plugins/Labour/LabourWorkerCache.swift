@@ -3,8 +3,8 @@ import HuzhuKit
 import Synchronization
 
 /// The craftsmen's slowly changing facts (home village, travel range, weekdays, ratings, skills) kept in
-/// memory, so that ranking a request among ~10,000 craftsmen needs only one small query for what changes
-/// by the day (bookings, days off, recent work). The plugin is the only writer of these facts and tells
+/// memory, with their days off, so that ranking a request among ~10,000 craftsmen needs only one small
+/// query for what changes by the day (bookings and recent work). The plugin is the only writer of these facts and tells
 /// the cache after each commit (`invalidate`); a reload reads only the workers marked stale.
 final class LabourWorkerCache: Sendable {
     struct Worker: Sendable {
@@ -14,6 +14,8 @@ final class LabourWorkerCache: Sendable {
         var weekdays: Int
         var ratingSum: Int
         var ratingCount: Int
+        /// Days off from yesterday on (`YYYY-MM-DD`).
+        var daysOff: Set<String>
     }
 
     struct Skill: Sendable {
@@ -24,10 +26,19 @@ final class LabourWorkerCache: Sendable {
         var unit: String
     }
 
-    /// Active workers, their skills by task, and villages' coordinates.
+    /// An active service team.
+    struct Team: Sendable {
+        var id: Int64
+        var name: String
+        var leader: Int64
+        var members: [Int64]
+    }
+
+    /// Active workers, their skills by task, active teams, and villages' coordinates.
     struct Snapshot: Sendable {
         var workers: [Worker] = []
         var byTask: [String: [Skill]] = [:]
+        var teams: [Team] = []
         var coordinates: [Int: (Double, Double)] = [:]
     }
 
@@ -37,6 +48,7 @@ final class LabourWorkerCache: Sendable {
         var workers: [Int64: Worker] = [:]
         var stale: Set<Int64> = []
         var everything = true
+        var teams: [Team]?
         var villagesLoadedAt = Date.distantPast
     }
 
@@ -51,15 +63,29 @@ final class LabourWorkerCache: Sendable {
 
     /// Reloads everything at the next use (demo data, bulk changes).
     func invalidateAll() {
-        state.withLock { $0.everything = true }
+        state.withLock { $0.everything = true; $0.teams = nil }
+    }
+
+    /// Reloads the teams at the next use (a team formed, changed or disbanded).
+    func invalidateTeams() {
+        state.withLock { $0.teams = nil }
     }
 
     /// The current snapshot, loading what is stale first.
     func snapshot(_ connection: PostgresConnection, logger: Logger) async throws -> Snapshot {
-        let (everything, stale, snapshot, villagesDue) = state.withLock { s in
-            (s.everything, s.stale, s.snapshot, Date().timeIntervalSince(s.villagesLoadedAt) > villageRefresh)
+        let (everything, stale, snapshot, villagesDue, teamsKnown) = state.withLock { s in
+            (s.everything, s.stale, s.snapshot, Date().timeIntervalSince(s.villagesLoadedAt) > villageRefresh, s.teams != nil)
         }
-        if let snapshot, !everything, stale.isEmpty, !villagesDue { return snapshot }
+        if let snapshot, !everything, stale.isEmpty, !villagesDue, teamsKnown { return snapshot }
+        var teams: [Team]?
+        if !teamsKnown {
+            let rows = try await connection.query(
+                """
+                SELECT t.id, t.name, t.leader_id, array_agg(tm.worker_id ORDER BY tm.worker_id)
+                FROM labour_team t JOIN labour_team_member tm ON tm.team_id = t.id WHERE t.status = 'active' GROUP BY t.id ORDER BY t.id
+                """, logger: logger)
+            teams = try await labourAll(rows.decode((Int64, String, Int64, [Int64]).self)).map { Team(id: $0.0, name: $0.1, leader: $0.2, members: $0.3) }
+        }
         let ids = everything ? nil : Array(stale)
         let rows = try await connection.query(
             """
@@ -67,15 +93,17 @@ final class LabourWorkerCache: Sendable {
                    coalesce(array_agg(s.task ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
                    coalesce(array_agg(s.level::int ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
                    coalesce(array_agg(s.price ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
-                   coalesce(array_agg(s.unit ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}')
+                   coalesce(array_agg(s.unit ORDER BY s.task) FILTER (WHERE s.task IS NOT NULL), '{}'),
+                   (SELECT coalesce(array_agg(o.day::text), '{}') FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day >= current_date - 1)
             FROM labour_worker w LEFT JOIN labour_skill s ON s.worker_id = w.member_id
             WHERE \(ids == nil) OR w.member_id = ANY(\(ids ?? [])::bigint[])
             GROUP BY w.member_id
             """, logger: logger)
         var loaded: [(Worker, Bool, [(String, Int, Double, String)])] = []
-        for try await row in rows.decode((Int64, Int, Double, Int, Int, Int, Bool, [String], [Int], [Double], [String]).self) {
+        for try await row in rows.decode((Int64, Int, Double, Int, Int, Int, Bool, [String], [Int], [Double], [String], [String]).self) {
             let skills = (0..<row.7.count).map { (row.7[$0], row.8[$0], row.9[$0], row.10[$0]) }
-            loaded.append((Worker(id: row.0, village: row.1, travelKm: row.2, weekdays: row.3, ratingSum: row.4, ratingCount: row.5), row.6, skills))
+            loaded.append((Worker(id: row.0, village: row.1, travelKm: row.2, weekdays: row.3, ratingSum: row.4, ratingCount: row.5,
+                                  daysOff: Set(row.11)), row.6, skills))
         }
         var coordinates: [Int: (Double, Double)]?
         if villagesDue || snapshot == nil {
@@ -89,7 +117,9 @@ final class LabourWorkerCache: Sendable {
                 s.workers[worker.id] = worker
                 s.skills[worker.id] = skills
             }
+            if let teams { s.teams = teams }
             var next = Snapshot()
+            next.teams = s.teams ?? []
             next.coordinates = coordinates ?? s.snapshot?.coordinates ?? [:]
             if coordinates != nil { s.villagesLoadedAt = Date() }
             for (index, worker) in s.workers.values.sorted(by: { $0.id < $1.id }).enumerated() {

@@ -45,6 +45,7 @@ import Testing
             let first = try await f.sms("13800000011", "接 1")
             #expect(first.reply.hasPrefix("接活成功！活1：6月12日插秧，农户李四 13800000001"), "\(first.reply)")
             #expect(first.segments == 1)
+            #expect(try await f.sms("13800000011", "接 1").reply == "您已接了活1，不用重复回复。", "a repeated 接 books nothing more")
             let second = try await f.sms("13800000012", "接活1号")
             #expect(second.reply.hasPrefix("接活成功"), "\(second.reply)")
             let late = try await f.sms("13800000013", "OK 1")
