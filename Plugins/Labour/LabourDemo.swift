@@ -33,7 +33,7 @@ enum LabourDemo {
                 FROM labour_worker w JOIN village v ON v.id = w.village_id WHERE w.is_demo GROUP BY v.id, v.name
                 RETURNING 1
                 """)
-            try await tx.query("""
+            try await tx.execute("""
                 INSERT INTO labour_team_member (team_id, worker_id)
                 SELECT t.id, w.member_id FROM labour_team t
                 JOIN LATERAL (SELECT member_id FROM labour_worker w WHERE w.village_id = t.village_id ORDER BY member_id LIMIT 6) w ON true
@@ -49,7 +49,7 @@ enum LabourDemo {
                 RETURNING 1
                 """)
             // Fresh statistics, so the planner picks hash joins over the new rows at once.
-            try await tx.query("ANALYZE labour_worker, labour_skill, labour_team, labour_team_member, labour_request")
+            try await tx.execute("ANALYZE labour_worker, labour_skill, labour_team, labour_team_member, labour_request")
             try await tx.audit("labour.demo.load", target: "labour_worker", after: ["workers": .int(workers), "teams": .int(teams), "requests": .int(requests)])
             return "\(workers) craftsmen with \(skills) skills, \(teams) service teams, \(requests) open requests"
         }

@@ -114,7 +114,7 @@ extension LabourStore {
                 var job = try await Self.jobForPlaces(tx, request, day: date)
                 if job.day != date {
                     // A job offered for another day of the window: the plan moves it to the planned day.
-                    try await tx.query("UPDATE labour_job SET day = \(date)::date WHERE id = \(job.id)")
+                    try await tx.execute("UPDATE labour_job SET day = \(date)::date WHERE id = \(job.id)")
                     job.day = date
                 }
                 for worker in placement.workers { try await Self.fillPlace(tx, job: job.id, worker: worker.id) }

@@ -15,8 +15,8 @@ extension LabourStore {
             guard job.state == "assigned" else {
                 throw HuzhuError(.conflict, "job \(id) is \(job.state): only an assigned job can be done", zh: "活\(id)状态为\(job.state)，只有已派的活才能完工")
             }
-            try await tx.query("UPDATE labour_job SET state = 'done', done_at = now() WHERE id = \(id)")
-            try await tx.query("UPDATE labour_request SET state = 'done' WHERE id = \(request.id)")
+            try await tx.execute("UPDATE labour_job SET state = 'done', done_at = now() WHERE id = \(id)")
+            try await tx.execute("UPDATE labour_request SET state = 'done' WHERE id = \(request.id)")
             job.state = "done"
             try await tx.audit("labour.job.done", target: "labour_job:\(id)", after: job.json)
             try await tx.notify(member: request.member, LocalizedText(
@@ -43,8 +43,8 @@ extension LabourStore {
                 throw HuzhuError(.conflict, job.state == "rated" ? "job \(id) is rated already" : "job \(id) is \(job.state): rate it once it is done",
                                  zh: job.state == "rated" ? "活\(id)已评价过" : "活\(id)还没完工，完工后再评价")
             }
-            try await tx.query("UPDATE labour_job SET state = 'rated', rating = \(stars) WHERE id = \(id)")
-            try await tx.query(
+            try await tx.execute("UPDATE labour_job SET state = 'rated', rating = \(stars) WHERE id = \(id)")
+            try await tx.execute(
                 "UPDATE labour_worker SET rating_sum = rating_sum + \(stars), rating_count = rating_count + 1 WHERE member_id = ANY(\(job.workers))")
             job.state = "rated"
             job.rating = stars
@@ -64,7 +64,7 @@ extension LabourStore {
             guard ["assigned", "done", "rated"].contains(job.state) else {
                 throw HuzhuError(.conflict, "job \(id) is \(job.state): payment is recorded for assigned or done jobs", zh: "活\(id)状态为\(job.state)，不能记录付款")
             }
-            try await tx.query("UPDATE labour_job SET paid_amount = \(amount), paid_method = \(method), paid_at = now() WHERE id = \(id)")
+            try await tx.execute("UPDATE labour_job SET paid_amount = \(amount), paid_method = \(method), paid_at = now() WHERE id = \(id)")
             let before = job.json
             job.paidAmount = amount
             job.paidMethod = method
@@ -85,7 +85,7 @@ extension LabourStore {
                 throw HuzhuError(.conflict, "job \(id) is \(job.state) and cannot be cancelled", zh: "活\(id)状态为\(job.state)，不能取消")
             }
             try await Self.cancelJob(tx, job, request: request, reason: "cancelled by staff")
-            try await tx.query("UPDATE labour_request SET state = 'open' WHERE id = \(request.id) AND state = 'matched'")
+            try await tx.execute("UPDATE labour_request SET state = 'open' WHERE id = \(request.id) AND state = 'matched'")
             let before = job.json
             job.state = "cancelled"
             job.workers = []

@@ -68,7 +68,7 @@ extension LabourStore {
     /// Gives a worker the next place of a job (the job's row is locked by the caller). The worker's pay is
     /// their price for the task: per mu times the area shared by the crew, or per day.
     static func fillPlace(_ tx: WriteTransaction, job: Int64, worker: Int64) async throws {
-        try await tx.query(
+        try await tx.execute(
             """
             INSERT INTO labour_assignment (job_id, crew, day, place, worker_id, amount)
             SELECT j.id, j.crew, j.day, coalesce((SELECT max(place) FROM labour_assignment WHERE job_id = j.id), 0) + 1, \(worker),
@@ -76,7 +76,7 @@ extension LabourStore {
                              FROM labour_skill s WHERE s.worker_id = \(worker) AND s.task = r.task), 0)
             FROM labour_job j JOIN labour_request r ON r.id = j.request_id WHERE j.id = \(job)
             """)
-        try await tx.query("UPDATE labour_offer SET state = 'accepted' WHERE job_id = \(job) AND worker_id = \(worker)")
+        try await tx.execute("UPDATE labour_offer SET state = 'accepted' WHERE job_id = \(job) AND worker_id = \(worker)")
     }
 
     /// The job booked for a worker on a day, if any.
@@ -95,8 +95,8 @@ extension LabourStore {
         }
         let price = try await labourFirst(tx.query("SELECT coalesce(sum(amount), 0)::float8 FROM labour_assignment WHERE job_id = \(job.id)")
             .decode(Double.self)) ?? 0
-        try await tx.query("UPDATE labour_job SET state = 'assigned', leader_id = \(leader), price = \(price) WHERE id = \(job.id)")
-        try await tx.query("UPDATE labour_request SET state = 'matched' WHERE id = \(request.id)")
+        try await tx.execute("UPDATE labour_job SET state = 'assigned', leader_id = \(leader), price = \(price) WHERE id = \(job.id)")
+        try await tx.execute("UPDATE labour_request SET state = 'matched' WHERE id = \(request.id)")
         let losers = try await labourAll(tx.query(
             "UPDATE labour_offer SET state = 'taken' WHERE job_id = \(job.id) AND state = 'pending' RETURNING worker_id").decode(Int64.self))
         for worker in losers {
@@ -122,9 +122,9 @@ extension LabourStore {
     /// Cancels a job: bookings released, pending offers withdrawn, workers told, `labour.job.cancelled`.
     static func cancelJob(_ tx: WriteTransaction, _ job: LabourJob, request: LabourRequest, reason: String) async throws {
         let workers = try await workers(tx.connection, job: job.id, logger: tx.logger)
-        try await tx.query("DELETE FROM labour_assignment WHERE job_id = \(job.id)")
-        try await tx.query("UPDATE labour_offer SET state = 'cancelled' WHERE job_id = \(job.id) AND state = 'pending'")
-        try await tx.query("UPDATE labour_job SET state = 'cancelled' WHERE id = \(job.id)")
+        try await tx.execute("DELETE FROM labour_assignment WHERE job_id = \(job.id)")
+        try await tx.execute("UPDATE labour_offer SET state = 'cancelled' WHERE job_id = \(job.id) AND state = 'pending'")
+        try await tx.execute("UPDATE labour_job SET state = 'cancelled' WHERE id = \(job.id)")
         for worker in workers {
             try await tx.notify(member: worker, LocalizedText(en: "Job \(job.id) on \(job.day) is cancelled.", zh: "活\(job.id)（\(LabourFormat.zhDate(job.day))）已取消。"))
         }

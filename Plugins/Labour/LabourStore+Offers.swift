@@ -47,7 +47,7 @@ extension LabourStore {
             let village = try await labourFirst(tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self)) ?? ""
             let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
             for candidate in candidates {
-                try await tx.query(
+                try await tx.execute(
                     """
                     INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
                     VALUES (\(job.id), \(candidate.facts.worker), \(team), \(candidate.score.total), \(now), \(expires))
@@ -58,7 +58,7 @@ extension LabourStore {
                     urgent: true)
             }
             if !candidates.isEmpty {
-                try await tx.query("UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open'")
+                try await tx.execute("UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open'")
                 job.state = "offered"
                 let workers = candidates.map(\.facts.worker)
                 try await tx.audit("labour.job.offer", target: "labour_job:\(job.id)", after: ["workers": .array(workers.map { .int(Int($0)) })])
@@ -101,7 +101,7 @@ extension LabourStore {
                     ORDER BY tm.worker_id LIMIT \(job.crew - job.workers.count - 1)
                     """).decode(Int64.self))
                 placed.insert(worker, at: 0)
-                try await tx.query("UPDATE labour_job SET team_id = \(team) WHERE id = \(id)")
+                try await tx.execute("UPDATE labour_job SET team_id = \(team) WHERE id = \(id)")
                 job.team = team
             }
             for member in placed { try await Self.fillPlace(tx, job: id, worker: member) }
@@ -140,7 +140,7 @@ extension LabourStore {
                     """).decode(Int64.self))
                 guard !members.isEmpty else { throw HuzhuError(.notFound, "no active team \(team)", zh: "没有在册的服务队 \(team)") }
                 workers = members.sorted()
-                try await tx.query("UPDATE labour_job SET team_id = \(team) WHERE id = \(job.id)")
+                try await tx.execute("UPDATE labour_job SET team_id = \(team) WHERE id = \(job.id)")
                 job.team = team
             }
             let open = job.crew - job.workers.count
@@ -183,8 +183,8 @@ extension LabourStore {
             let unmet = try await labourAll(tx.query(
                 "UPDATE labour_request SET state = 'unmet' WHERE state = 'open' AND date_to < \(today(now))::date RETURNING id").decode(Int64.self))
             if !unmet.isEmpty {
-                try await tx.query("UPDATE labour_job SET state = 'expired' WHERE request_id = ANY(\(unmet)) AND state IN ('open', 'offered')")
-                try await tx.query("DELETE FROM labour_assignment a USING labour_job j WHERE a.job_id = j.id AND j.state = 'expired' AND j.request_id = ANY(\(unmet))")
+                try await tx.execute("UPDATE labour_job SET state = 'expired' WHERE request_id = ANY(\(unmet)) AND state IN ('open', 'offered')")
+                try await tx.execute("DELETE FROM labour_assignment a USING labour_job j WHERE a.job_id = j.id AND j.state = 'expired' AND j.request_id = ANY(\(unmet))")
             }
             if !jobs.isEmpty || !unmet.isEmpty {
                 try await tx.audit("labour.offer.expire", target: "labour_offer", after: ["offers": .int(jobs.count), "unmet": .array(unmet.map { .int(Int($0)) })])

@@ -111,7 +111,7 @@ extension LabourStore {
             if let job = try await Self.liveJob(tx.connection, request: id, logger: tx.logger) {
                 try await Self.cancelJob(tx, job, request: request, reason: "request cancelled")
             }
-            try await tx.query("UPDATE labour_request SET state = 'cancelled' WHERE id = \(id)")
+            try await tx.execute("UPDATE labour_request SET state = 'cancelled' WHERE id = \(id)")
             var after = request
             after.state = "cancelled"
             try await tx.audit("labour.request.cancel", target: "labour_request:\(id)", before: request.json, after: after.json)

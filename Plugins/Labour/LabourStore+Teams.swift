@@ -31,7 +31,7 @@ extension LabourStore {
                                  zh: "队长 \(leader) 不是您管辖村的工匠（请先 LABOUR WORKER ADD）")
             }
             for member in Set(members + [leader]) {
-                try await tx.query("INSERT INTO labour_team_member (team_id, worker_id) VALUES (\(id), \(member))")
+                try await tx.execute("INSERT INTO labour_team_member (team_id, worker_id) VALUES (\(id), \(member))")
             }
             let team = try await Self.team(tx.connection, id, scope: [], logger: tx.logger)!
             try await tx.audit("labour.team.add", target: "labour_team:\(id)", after: team.json)
@@ -45,15 +45,15 @@ extension LabourStore {
             guard let before = try await Self.team(tx.connection, id, scope: scope, logger: tx.logger) else {
                 throw HuzhuError(.notFound, "no team \(id) in your villages", zh: "您管辖的村里没有服务队 \(id)")
             }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE labour_team SET name = coalesce(\(name), name), leader_id = coalesce(\(leader), leader_id), status = coalesce(\(status), status)
                 WHERE id = \(id)
                 """)
             if members != nil || leader != nil {
-                try await tx.query("DELETE FROM labour_team_member WHERE team_id = \(id)")
+                try await tx.execute("DELETE FROM labour_team_member WHERE team_id = \(id)")
                 for member in Set((members ?? before.members) + [leader ?? before.leader]) {
-                    try await tx.query("INSERT INTO labour_team_member (team_id, worker_id) VALUES (\(id), \(member))")
+                    try await tx.execute("INSERT INTO labour_team_member (team_id, worker_id) VALUES (\(id), \(member))")
                 }
             }
             let after = try await Self.team(tx.connection, id, scope: [], logger: tx.logger)!
@@ -95,7 +95,7 @@ extension LabourStore {
     /// Adds a task: the row, and its SMS words in the word book (so `找人 <word>` understands it).
     func addTask(code: String, zh: String, en: String, words: [String], actor: Actor, words book: any SMSWordBook) async throws {
         try await store.write(as: actor, conflict: "task \(code) exists already") { tx in
-            try await tx.query("INSERT INTO labour_task (code, name_zh, name_en, added_by) VALUES (\(code), \(zh), \(en), \(actor.name))")
+            try await tx.execute("INSERT INTO labour_task (code, name_zh, name_en, added_by) VALUES (\(code), \(zh), \(en), \(actor.name))")
             try await tx.audit("labour.task.add", target: "labour_task:\(code)", after: ["zh": .string(zh), "en": .string(en)])
         }
         try await book.add(.task, words: Array(Set([zh] + words)), meaning: code, as: actor)

@@ -41,7 +41,7 @@ extension LabourStore {
             guard let before = try await Self.worker(tx.connection, id, scope: scope, logger: logger, lock: true) else {
                 throw HuzhuError(.notFound, "no worker \(id) in your villages", zh: "您管辖的村里没有工匠 \(id)")
             }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE labour_worker SET travel_km = coalesce(\(changes.travelKm), travel_km),
                     equipment = coalesce(\(changes.equipment)::text[], equipment), weekdays = coalesce(\(changes.weekdays)::int, weekdays),
@@ -108,18 +108,18 @@ extension LabourStore {
     }
 
     static func replaceSkills(_ tx: WriteTransaction, worker: Int64, _ skills: [LabourSkill]) async throws {
-        try await tx.query("DELETE FROM labour_skill WHERE worker_id = \(worker)")
+        try await tx.execute("DELETE FROM labour_skill WHERE worker_id = \(worker)")
         for skill in skills {
             try await requireTask(tx.connection, skill.task, logger: tx.logger)
-            try await tx.query(
+            try await tx.execute(
                 "INSERT INTO labour_skill (worker_id, task, level, price, unit) VALUES (\(worker), \(skill.task), \(skill.level), \(skill.price), \(skill.unit))")
         }
     }
 
     static func replaceDaysOff(_ tx: WriteTransaction, worker: Int64, _ days: [String]) async throws {
-        try await tx.query("DELETE FROM labour_day_off WHERE worker_id = \(worker) AND day >= current_date")
+        try await tx.execute("DELETE FROM labour_day_off WHERE worker_id = \(worker) AND day >= current_date")
         for day in days {
-            try await tx.query("INSERT INTO labour_day_off (worker_id, day) VALUES (\(worker), \(day)::date) ON CONFLICT DO NOTHING")
+            try await tx.execute("INSERT INTO labour_day_off (worker_id, day) VALUES (\(worker), \(day)::date) ON CONFLICT DO NOTHING")
         }
     }
 

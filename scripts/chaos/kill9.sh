@@ -22,8 +22,8 @@ GW_PASSWORD="gw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 lines=("USER ADD chaosgw role=gateway password=$GW_PASSWORD" "USER ADD relaygw role=gateway password=$GW_PASSWORD")
 for ((i = 0; i < 100; i++)); do lines+=("MEMBER ADD 通知$i village=1 phone=1370000$(printf %04d $i)"); done
 console "${lines[@]}" | grep -v '^+OK' | head -3 >&2 || true
-FIRST_MEMBER=$(psql_hub -At -c "SELECT min(id) FROM member WHERE phone LIKE '+86137000%'")
-LAST_MEMBER=$(psql_hub -At -c "SELECT max(id) FROM member WHERE phone LIKE '+86137000%'")
+FIRST_MEMBER=$(psql_hub -At -c "SELECT min(id) FROM member WHERE name LIKE '通知%' AND NOT is_demo")
+LAST_MEMBER=$(psql_hub -At -c "SELECT max(id) FROM member WHERE name LIKE '通知%' AND NOT is_demo")
 psql_hub -At -c "SELECT phone FROM member WHERE is_demo AND phone IS NOT NULL ORDER BY id LIMIT 20000" >"$TMP/phones.txt"
 
 SMSC_PORT=$(free_port)

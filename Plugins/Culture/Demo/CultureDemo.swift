@@ -50,13 +50,13 @@ struct CultureDemo: Sendable {
                 RETURNING id
                 """
             ).decode(Int64.self).collect().count
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO culture_venue_booking (venue_id, during, purpose, event_id, booked_by)
                 SELECT e.venue_id, tstzrange(e.starts_at, e.ends_at, '[)'), '活动' || e.id || ' ' || e.title, e.id, 'plugin:culture'
                 FROM culture_event e WHERE e.is_demo AND e.venue_id IS NOT NULL
                 """)
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO culture_service (code, name, unit, price_yuan, occasions, in_package, hands_task, hands_crew, is_demo) VALUES
                     ('cooks', '厨师队', 'table', 80, '{wedding,funeral}', true, 'cook', 3, true),

@@ -44,7 +44,7 @@ struct BookingStore: Sendable {
                 try await hold(tx, booking: id, service: service, quantity: quantity, village: village, date: new.date, days: new.days)
                 quote += quantity * service.priceYuan
             }
-            try await tx.query("UPDATE culture_booking SET quote_yuan = \(quote) WHERE id = \(id)")
+            try await tx.execute("UPDATE culture_booking SET quote_yuan = \(quote) WHERE id = \(id)")
             let booking = try await Self.load(tx.connection, id: id)
             try await tx.audit("culture.booking.add", target: "culture_booking:\(id)", after: booking.json)
             if !broken.isEmpty, let reason = new.override {
@@ -119,18 +119,18 @@ struct BookingStore: Sendable {
                                  zh: "\(CultureTime.chineseDay(date))\(service.name)已约满\(whoZh)，请换个日子")
             }
             tried.append(provider)
-            try await tx.query("SAVEPOINT culture_hold")
+            try await tx.execute("SAVEPOINT culture_hold")
             do {
-                try await tx.query(
+                try await tx.execute(
                     """
                     INSERT INTO culture_booking_item (booking_id, service_id, provider_id, quantity, amount_yuan, during)
                     VALUES (\(booking), \(service.id), \(provider), \(quantity), \(quantity * service.priceYuan),
                             daterange(\(date)::date, \(date)::date + \(days)::int, '[)'))
                     """)
-                try await tx.query("RELEASE SAVEPOINT culture_hold")
+                try await tx.execute("RELEASE SAVEPOINT culture_hold")
                 return
             } catch let error as PSQLError where error.sqlState == "23P01" {
-                try await tx.query("ROLLBACK TO SAVEPOINT culture_hold")
+                try await tx.execute("ROLLBACK TO SAVEPOINT culture_hold")
             }
         }
     }
@@ -142,7 +142,7 @@ struct BookingStore: Sendable {
             guard before.status == "booked" else {
                 throw HuzhuError(.conflict, "booking \(id) is \(before.status): a deposit is taken once, on a new booking", zh: "预约\(id)当前状态为\(before.status)")
             }
-            try await tx.query("UPDATE culture_booking SET deposit_yuan = \(amount), status = 'confirmed' WHERE id = \(id)")
+            try await tx.execute("UPDATE culture_booking SET deposit_yuan = \(amount), status = 'confirmed' WHERE id = \(id)")
             let booking = try await Self.load(tx.connection, id: id)
             try await tx.audit("culture.booking.deposit", target: "culture_booking:\(id)", before: before.json, after: booking.json)
             try await tx.emit(CultureBookingConfirmed(
@@ -168,7 +168,7 @@ struct BookingStore: Sendable {
                 throw HuzhuError(.invalid, "booking \(id) has \(before.quote - before.deposit - before.paid) yuan left to pay, not \(amount)",
                                  zh: "预约\(id)尚余\(before.quote - before.deposit - before.paid)元")
             }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE culture_booking SET paid_yuan = paid_yuan + \(amount),
                        status = CASE WHEN deposit_yuan + paid_yuan + \(amount) = quote_yuan THEN 'paid' ELSE status END
@@ -194,8 +194,8 @@ struct BookingStore: Sendable {
             guard before.status != "cancelled" else {
                 throw HuzhuError(.conflict, "booking \(id) is already cancelled", zh: "预约\(id)已取消")
             }
-            try await tx.query("UPDATE culture_booking SET status = 'cancelled' WHERE id = \(id)")
-            try await tx.query("UPDATE culture_booking_item SET active = false WHERE booking_id = \(id)")
+            try await tx.execute("UPDATE culture_booking SET status = 'cancelled' WHERE id = \(id)")
+            try await tx.execute("UPDATE culture_booking_item SET active = false WHERE booking_id = \(id)")
             let booking = try await Self.load(tx.connection, id: id)
             try await tx.audit("culture.booking.cancel", target: "culture_booking:\(id)", before: before.json,
                                after: ["status": "cancelled", "reason": .string(reason)])

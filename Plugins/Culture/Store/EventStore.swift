@@ -62,7 +62,7 @@ struct EventStore: Sendable {
     }
 
     private func publish(_ tx: WriteTransaction, _ event: CultureEvent) async throws -> CultureEvent {
-        try await tx.query("UPDATE culture_event SET status = 'published' WHERE id = \(event.id)")
+        try await tx.execute("UPDATE culture_event SET status = 'published' WHERE id = \(event.id)")
         var published = event
         published.status = "published"
         try await tx.audit("culture.event.publish", target: "culture_event:\(event.id)", before: ["status": .string(event.status)],
@@ -80,8 +80,8 @@ struct EventStore: Sendable {
             guard event.status != "cancelled" else {
                 throw HuzhuError(.conflict, "event \(id) is already cancelled", zh: "活动\(id)已取消")
             }
-            try await tx.query("UPDATE culture_event SET status = 'cancelled' WHERE id = \(id)")
-            try await tx.query("UPDATE culture_venue_booking SET cancelled = true WHERE event_id = \(id)")
+            try await tx.execute("UPDATE culture_event SET status = 'cancelled' WHERE id = \(id)")
+            try await tx.execute("UPDATE culture_venue_booking SET cancelled = true WHERE event_id = \(id)")
             let members = try await tx.query(
                 "SELECT member_id FROM culture_registration WHERE event_id = \(id) AND status <> 'cancelled' ORDER BY id"
             ).decode(Int64.self).collect()

@@ -150,7 +150,7 @@ struct RegistrationStore: Sendable {
                 """
             ).decode((Int64, Int64, Int, Int, Date).self).firstElement()
             guard let (registration, member, people, free, startsAt) = head, people <= free else { break }
-            try await tx.query("UPDATE culture_registration SET status = 'confirmed', updated_at = now() WHERE id = \(registration)")
+            try await tx.execute("UPDATE culture_registration SET status = 'confirmed', updated_at = now() WHERE id = \(registration)")
             try await tx.audit("culture.registration.promote", target: "culture_registration:\(registration)",
                                after: ["event": .int(Int(id)), "member": .int(Int(member)), "status": "confirmed"])
             try await tx.emit(CultureRegistrationPromoted(body: CultureRegistrationEvent(

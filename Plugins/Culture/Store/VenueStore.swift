@@ -59,7 +59,7 @@ struct VenueStore: Sendable {
     /// booking (committed by then: the constraint waits for concurrent writers) is named in the CONFLICT.
     func book(_ tx: WriteTransaction, venue: Int, from: Date, to: Date, purpose: String, event: Int64?) async throws -> Int64 {
         guard to > from else { throw HuzhuError(.invalid, "the booking must end after it starts", zh: "结束时间应晚于开始时间") }
-        try await tx.query("SAVEPOINT culture_venue_booking")
+        try await tx.execute("SAVEPOINT culture_venue_booking")
         do {
             let rows = try await tx.query(
                 """
@@ -67,10 +67,10 @@ struct VenueStore: Sendable {
                 VALUES (\(venue), tstzrange(\(from), \(to), '[)'), \(purpose), \(event), \(tx.actor.name)) RETURNING id
                 """)
             guard let id = try await rows.decode(Int64.self).firstElement() else { throw HuzhuError(.internal, "the booking was not stored") }
-            try await tx.query("RELEASE SAVEPOINT culture_venue_booking")
+            try await tx.execute("RELEASE SAVEPOINT culture_venue_booking")
             return id
         } catch let error as PSQLError where error.sqlState == "23P01" {
-            try await tx.query("ROLLBACK TO SAVEPOINT culture_venue_booking")
+            try await tx.execute("ROLLBACK TO SAVEPOINT culture_venue_booking")
             let clash = try await tx.query(
                 """
                 SELECT id, lower(during), upper(during), purpose FROM culture_venue_booking
