@@ -51,28 +51,18 @@ extension MarketStore {
         return try await candidates(rows.decode(CandidateRow.self))
     }
 
-    /// Open offers that fit a demand, nearest and cheapest first. The query behind `MARKET MATCH FIND` and
-    /// the matching of new demands (measured in market-bench with 100,000 offers).
+    /// Open offers that fit a demand, nearest and cheapest first: the query behind `MARKET MATCH FIND` and
+    /// the matching of new demands. The walk over villages is `market_offers_for_demand` (in SQL, see
+    /// `MarketSchema.offerVillageIndex`), measured in market-bench with 100,000 offers.
     func offersMatching(demand: Int64, limit: Int, today: String, connection: PostgresConnection) async throws -> [MatchCandidate] {
         let rows = try await connection.query(
             """
-            SELECT o.id, d.id, o.member_id, b.member_id, o.crop, o.quantity - o.reserved, o.unit, o.kg_per_unit, o.price,
-                   d.quantity * d.kg_per_unit, d.price_per_kg, k.km
-            FROM market_demand d
-            JOIN market_buyer b ON b.id = d.buyer_id
-            LEFT JOIN village vd ON vd.id = d.village_id
-            JOIN market_offer o ON o.crop = d.crop AND o.status = 'open'
-            JOIN village vo ON vo.id = o.village_id
-            CROSS JOIN LATERAL (SELECT market_km(vo.latitude, vo.longitude, vd.latitude, vd.longitude) AS km) k
+            SELECT f.r_offer, d.id, f.r_member, b.member_id, d.crop, f.r_left, f.r_unit, f.r_kg_per_unit, f.r_price,
+                   d.quantity * d.kg_per_unit, d.price_per_kg, f.r_km
+            FROM market_demand d JOIN market_buyer b ON b.id = d.buyer_id
+            CROSS JOIN LATERAL market_offers_for_demand(d.id, \(limit)::int, \(today)::date, \(settings.priceTolerancePct)::float8,
+                                                        \(settings.minSharePct)::float8) f
             WHERE d.id = \(demand)
-              AND (o.available_until IS NULL OR o.available_until >= \(today)::date)
-              AND (d.needed_by IS NULL OR o.available_from <= d.needed_by)
-              AND (o.price_per_kg IS NULL OR d.price_per_kg IS NULL OR o.price_per_kg <= d.price_per_kg * (1 + \(settings.priceTolerancePct) / 100))
-              AND (k.km IS NULL OR k.km <= d.radius_km)
-              AND (o.kg_per_unit IS NULL OR d.kg_per_unit IS NULL
-                   OR (o.quantity - o.reserved) * o.kg_per_unit >= d.quantity * d.kg_per_unit * \(settings.minSharePct) / 100)
-            ORDER BY k.km NULLS LAST, o.price_per_kg NULLS LAST, o.id
-            LIMIT \(limit)
             """, logger: logger)
         return try await candidates(rows.decode(CandidateRow.self))
     }
