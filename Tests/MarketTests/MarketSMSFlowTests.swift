@@ -39,6 +39,12 @@ import Testing
             #expect(far.reply.contains("有供货会短信通知您"), "\(far.reply)")
             let matches = try await world.admin.json("MARKET MATCH LIST")
             #expect(matches.rows.count == 1)
+            let demand = try #require(matches.rows.first?["demand"] as? Int)
+            let found = try await world.admin.json("MARKET MATCH FIND \(demand)")
+            #expect(found.rows.map { $0["offer"] as? Int } == [Int(offer)], "\(found.raw)")
+            #expect(try await world.admin.json("MARKET MATCH FIND 999").code == "NOT_FOUND")
+            let cadre = try await daemon.console(as: "faraway", roles: [.cadre], villages: ["远山村"])
+            #expect(try await cadre.json("MARKET MATCH FIND \(demand)").code == "DENIED", "the demand is in another village")
         }
     }
 
