@@ -88,28 +88,8 @@ let task = Task.detached {
     if CommandLine.arguments.contains("--explain") {
         // The two statements with literal values, for their plans (the crop of demand 100001 is the first).
         for sql in [
-            """
-            EXPLAIN (ANALYZE, BUFFERS) WITH d AS (
-                SELECT d.id, d.crop, d.needed_by, d.price_per_kg, d.radius_km, d.quantity * d.kg_per_unit AS kg,
-                       b.member_id AS buyer_member, vd.latitude, vd.longitude
-                FROM market_demand d JOIN market_buyer b ON b.id = d.buyer_id LEFT JOIN village vd ON vd.id = d.village_id
-                WHERE d.id = 100001
-            ), near AS (
-                SELECT v.id, k.km FROM d, village v
-                CROSS JOIN LATERAL (SELECT market_km(v.latitude, v.longitude, d.latitude, d.longitude) AS km) k
-                WHERE k.km IS NULL OR k.km <= d.radius_km
-            )
-            SELECT o.id, near.km FROM d CROSS JOIN near
-            CROSS JOIN LATERAL (
-                SELECT o.* FROM market_offer o
-                WHERE o.crop = d.crop AND o.village_id = near.id AND o.status = 'open'
-                  AND (o.available_until IS NULL OR o.available_until >= current_date)
-                  AND (d.needed_by IS NULL OR o.available_from <= d.needed_by)
-                  AND (o.price_per_kg IS NULL OR d.price_per_kg IS NULL OR o.price_per_kg <= d.price_per_kg * 1.1)
-                  AND (o.kg_per_unit IS NULL OR d.kg IS NULL OR (o.quantity - o.reserved) * o.kg_per_unit >= d.kg * 0.1)
-                ORDER BY o.price_per_kg NULLS LAST, o.id LIMIT 10) o
-            ORDER BY near.km NULLS LAST, o.price_per_kg NULLS LAST, o.id LIMIT 10
-            """,
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM market_offers_for_demand(100001, 10, current_date, 10, 10)",
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM market_offers_for_demand(100002, 10, current_date, 10, 10)",
             """
             EXPLAIN (ANALYZE, BUFFERS) WITH last AS (SELECT max(observed_on) AS d FROM market_price WHERE crop = '柑橘' AND observed_on <= current_date)
             SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY p.price_per_kg) FILTER (WHERE p.observed_on > last.d - 7), count(*)
