@@ -42,7 +42,7 @@ extension MarketStore {
                                    "status": "reserved", "offer_left": .double(left)]
             try await tx.audit("market.deal.add", target: "market_deal:\(id)", after: json)
             try await tx.notify(member: farmer, LocalizedText(
-                en: "Offer \(new.offer): \(MarketFormat.number(new.quantity)) \(unit.en) of \(crop) sold at \(MarketFormat.number(price)) yuan/\(unit.en). Staff will arrange delivery.",
+                en: "Offer \(new.offer): \(MarketFormat.number(new.quantity))\(unit.en) \(crop) sold at \(MarketFormat.number(price))/\(unit.en). Staff arrange delivery.",
                 zh: "供货\(new.offer)号已成交\(crop)\(MarketFormat.number(new.quantity))\(unit.zh)，\(MarketFormat.number(price))元/\(unit.zh)。服务中心将安排交货。"))
             return json
         }
@@ -104,7 +104,7 @@ extension MarketStore {
             try await tx.emit(event, publisher: "market")
             let net = MarketFormat.number(amount - commission)
             try await tx.notify(member: farmer, LocalizedText(
-                en: "Offer \(offer) settled: \(MarketFormat.number(quantity)) \(unit.en) of \(crop), \(MarketFormat.number(amount)) yuan, commission \(MarketFormat.number(commission)), yours \(net).",
+                en: "Offer \(offer) settled: \(MarketFormat.number(quantity))\(unit.en) \(crop), \(MarketFormat.number(amount)) yuan, fee \(MarketFormat.number(commission)), net \(net).",
                 zh: "供货\(offer)号已结算：\(crop)\(MarketFormat.number(quantity))\(unit.zh)，货款\(MarketFormat.number(amount))元，佣金\(MarketFormat.number(commission))元，实得\(net)元。"))
             return event.json
         }

@@ -130,14 +130,14 @@ extension MarketStore {
             let amount = "\(match.crop)\(MarketFormat.number(match.quantity))\(match.unit.zh)"
             let price = match.price.map { "\(MarketFormat.number($0))元/\(match.unit.zh)" } ?? "价格面议"
             let distance = match.distanceKm.map { "距\(Int($0.rounded()))公里" } ?? ""
-            let priceEn = match.price.map { "\(MarketFormat.number($0)) yuan/\(match.unit.en)" } ?? "price to agree"
-            let distanceEn = match.distanceKm.map { ", \(Int($0.rounded())) km away" } ?? ""
+            let priceEn = match.price.map { "\(MarketFormat.number($0))/\(match.unit.en)" } ?? "price open"
+            let distanceEn = match.distanceKm.map { ", \(Int($0.rounded()))km" } ?? ""
             try await tx.notify(member: match.farmer, LocalizedText(
-                en: "A buyer wants your \(match.crop) (offer \(match.offer)): \(MarketFormat.number(match.quantity)) \(match.unit.en), \(priceEn)\(distanceEn). Staff will call you.",
+                en: "Buyer for offer \(match.offer) (\(match.crop)): \(MarketFormat.number(match.quantity))\(match.unit.en) at \(priceEn)\(distanceEn). Staff will call.",
                 zh: "有买家要您的\(amount)（供货\(match.offer)号），\(price)，\(distance)。服务中心将联系您。"))
             if let buyer = match.buyerMember {
                 try await tx.notify(member: buyer, LocalizedText(
-                    en: "Found \(match.crop) for your demand \(match.demand): \(MarketFormat.number(match.quantity)) \(match.unit.en), \(priceEn)\(distanceEn). Staff will call you.",
+                    en: "Demand \(match.demand): \(MarketFormat.number(match.quantity))\(match.unit.en) \(match.crop) at \(priceEn)\(distanceEn). Staff will call.",
                     zh: "为您的收购\(match.demand)号找到\(amount)，\(price)，\(distance)。服务中心将联系您。"))
             }
             try await tx.emit(MarketMatchFound(match: id, offer: match.offer, demand: match.demand, crop: match.crop, quantity: match.quantity,
