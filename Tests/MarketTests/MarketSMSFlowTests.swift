@@ -43,6 +43,11 @@ import Testing
             let found = try await world.admin.json("MARKET MATCH FIND \(demand)")
             #expect(found.rows.map { $0["offer"] as? Int } == [Int(offer)], "\(found.raw)")
             #expect(try await world.admin.json("MARKET MATCH FIND 999").code == "NOT_FOUND")
+            // Staff turn the match into a deal for the whole tonne: the demand is filled, the match dealt.
+            let matchID = try #require(matches.rows.first?["id"] as? Int)
+            #expect(try await world.admin.json("MARKET DEAL ADD offer=\(offer) buyer=1 quantity=2000 match=\(matchID)").ok)
+            #expect(try await world.texts("SELECT status FROM market_demand WHERE id = \(demand)") == ["filled"])
+            #expect(try await world.texts("SELECT status FROM market_match") == ["dealt"])
             let cadre = try await daemon.console(as: "faraway", roles: [.cadre], villages: ["远山村"])
             #expect(try await cadre.json("MARKET MATCH FIND \(demand)").code == "DENIED", "the demand is in another village")
         }
