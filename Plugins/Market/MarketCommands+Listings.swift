@@ -94,13 +94,20 @@ extension MarketCommands {
                 let demand = try request.arguments.requiredID(0, usage: matchFind)
                 let limit = min(max(try request.arguments.int("limit", usage: matchFind) ?? 10, 1), 100)
                 let today = market.today
-                let (found, village) = try await market.store.read { connection in
-                    let village = try await MarketStore.first(connection.query(
-                        "SELECT village_id FROM market_demand WHERE id = \(demand)", logger: market.logger).decode(Int?.self))
-                    return (try await market.offersMatching(demand: demand, limit: limit, today: today, connection: connection), village)
+                let scope = request.scope
+                // One query in the common case (an unscoped caller, offers found); the demand's village is read
+                // only to check a cadre's scope or to tell a missing demand from one with no fitting offers.
+                let found = try await market.store.read { connection in
+                    return try await market.offersMatching(demand: demand, limit: limit, today: today, connection: connection)
                 }
-                guard let village else { throw HuzhuError(.notFound, "no demand \(demand): see MARKET DEMAND LIST", zh: "没有编号为\(demand)的收购需求") }
-                if !request.scope.isEmpty { try MarketStore.checkScope(village, request.scope) }
+                if !scope.isEmpty || found.isEmpty {
+                    let village = try await market.store.read { connection in
+                        try await MarketStore.first(connection.query(
+                            "SELECT village_id FROM market_demand WHERE id = \(demand)", logger: market.logger).decode(Int?.self))
+                    }
+                    guard let village else { throw HuzhuError(.notFound, "no demand \(demand): see MARKET DEMAND LIST", zh: "没有编号为\(demand)的收购需求") }
+                    if !scope.isEmpty { try MarketStore.checkScope(village, scope) }
+                }
                 return rows(found.map(\.json), ["offer", "crop", "quantity", "unit", "price", "distance_km"])
             },
             ConsoleCommand("MARKET MATCH LIST", usage: matchList, summary: LocalizedText(en: "Matches the hub proposed", zh: "系统推荐的匹配"), access: readers) { request in

@@ -29,8 +29,11 @@ extension MarketCommands {
                            summary: LocalizedText(en: "A crop's 7-day median, low, high per kg and trend (as 查价 answers)", zh: "某农产品近7天每公斤中位价、最低、最高及走势（同“查价”）"),
                            access: readers) { request in
                 try request.arguments.only(["date"], usage: stats)
-                let crop = try await market.crop(try request.arguments.required(0, usage: stats))
-                guard let found = try await market.priceStats(crop: crop.name, today: try date(request.arguments, "date", usage: stats) ?? market.today) else {
+                // One query when there are prices (the common case, and what 查价 costs); the catalogue is
+                // read only to say why there are none.
+                let name = market.canonicalCrop(try request.arguments.required(0, usage: stats))
+                guard let found = try await market.priceStats(crop: name, today: try date(request.arguments, "date", usage: stats) ?? market.today) else {
+                    let crop = try await market.crop(name)
                     throw HuzhuError(.notFound, "no prices for \(crop.name) yet", zh: "暂无\(crop.name)的价格数据")
                 }
                 return ConsoleReply(data: found.json, line: request.text(found.reply))

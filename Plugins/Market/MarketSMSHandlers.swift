@@ -21,7 +21,7 @@ struct MarketSMSHandlers: Sendable {
             default: return LocalizedText(en: "This service is not available now.", zh: "该服务暂未开通。")
             }
         } catch let error as HuzhuError where error.code == .notFound && error.message.en.hasPrefix("no crop") {
-            return LocalizedText(en: "\(crop) is not in our list of produce yet; please call the service centre.",
+            return LocalizedText(en: "We do not trade \(crop) yet; call the service centre.",
                                  zh: "暂不经营“\(crop)”，请联系服务中心添加。")
         }
     }
@@ -32,10 +32,11 @@ struct MarketSMSHandlers: Sendable {
             NewOffer(member: member, crop: crop, quantity: quantity, unit: unit, price: price), actor: request.actor, scope: [], today: today)
         let id = created.id
         let what = "\(crop)\(MarketFormat.number(quantity))\(unit.zh)，" + (price.map { "\(MarketFormat.number($0))元/\(unit.zh)" } ?? "价格面议")
-        let whatEn = "\(MarketFormat.number(quantity)) \(unit.en) \(crop), " + (price.map { "\(MarketFormat.number($0)) yuan/\(unit.en)" } ?? "price to agree")
+        let whatEn = "\(MarketFormat.number(quantity))\(unit.en) \(crop), " + (price.map { "\(MarketFormat.number($0)) yuan/\(unit.en)" } ?? "price open")
         let next = created.matches.isEmpty ? "有买家会短信通知您" : "已找到\(created.matches.count)个买家，服务中心将联系您"
-        let nextEn = created.matches.isEmpty ? "we will text you when a buyer is found" : "\(created.matches.count) buyer(s) found, staff will call you"
-        return LocalizedText(en: "Offer \(id) listed: \(whatEn); \(nextEn). To cancel: CANCEL \(id)",
+        // English replies carry the Chinese crop name, so they are UCS-2 too: 70 characters for one SMS.
+        let nextEn = created.matches.isEmpty ? "" : " \(created.matches.count) buyer(s) found."
+        return LocalizedText(en: "Offer \(id): \(whatEn).\(nextEn) CANCEL \(id) cancels",
                              zh: "已登记供货\(id)号：\(what)。\(next)。取消回复：取消\(id)")
     }
 
@@ -47,8 +48,8 @@ struct MarketSMSHandlers: Sendable {
         let id = created.id
         let what = "\(crop)\(MarketFormat.number(quantity))\(unit.zh)" + (price.map { "，\(MarketFormat.number($0))元/\(unit.zh)" } ?? "")
         let next = created.matches.isEmpty ? "有供货会短信通知您" : "已找到\(created.matches.count)份供货，服务中心将联系您"
-        let nextEn = created.matches.isEmpty ? "we will text you when produce is found" : "\(created.matches.count) offer(s) found, staff will call you"
-        return LocalizedText(en: "Demand \(id) listed: \(MarketFormat.number(quantity)) \(unit.en) \(crop); \(nextEn). To cancel: CANCEL \(id)",
+        let nextEn = created.matches.isEmpty ? "" : " \(created.matches.count) offer(s) found."
+        return LocalizedText(en: "Demand \(id): \(MarketFormat.number(quantity))\(unit.en) \(crop).\(nextEn) CANCEL \(id) cancels",
                              zh: "已登记收购\(id)号：\(what)。\(next)。取消回复：取消\(id)")
     }
 
@@ -63,7 +64,7 @@ struct MarketSMSHandlers: Sendable {
         _ = try await market.crop(crop)
         _ = try await market.subscribe(member: member, crop: crop, today: today, actor: request.actor)
         let pct = MarketFormat.number(market.settings.alertPct)
-        return LocalizedText(en: "Subscribed to \(crop) prices: a text when the median moves over \(pct)%, at most daily. STOP to stop.",
+        return LocalizedText(en: "\(crop) price alerts on: median moves >\(pct)%, max 1/day. STOP stops.",
                              zh: "已订阅\(crop)价格：中位价变动超过\(pct)%时短信提醒，每天最多一次。回复退订可停止。")
     }
 

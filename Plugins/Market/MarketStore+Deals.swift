@@ -30,22 +30,39 @@ extension MarketStore {
             guard let price = new.price ?? offerPrice else {
                 throw HuzhuError(.invalid, "offer \(new.offer) has no price (面议): give price=<yuan per \(unitText)>", zh: "供货\(new.offer)号价格面议，请写 price=单价")
             }
-            guard let id = try await tx.first(
+            // A deal made from a match serves the match's demand.
+            guard let (id, demand) = try await Self.first(tx.query(
                 """
                 INSERT INTO market_deal (offer_id, buyer_id, demand_id, match_id, quantity, price, created_by)
-                VALUES (\(new.offer), \(new.buyer), \(new.demand), \(new.match), \(new.quantity), \(price), \(actor.name)) RETURNING id
-                """, as: Int64.self) else { throw HuzhuError(.internal, "the deal was not stored") }
+                VALUES (\(new.offer), \(new.buyer), coalesce(\(new.demand)::bigint, (SELECT demand_id FROM market_match WHERE id = \(new.match))),
+                        \(new.match), \(new.quantity), \(price), \(actor.name))
+                RETURNING id, demand_id
+                """).decode((Int64, Int64?).self)) else { throw HuzhuError(.internal, "the deal was not stored") }
             if let match = new.match { try await tx.query("UPDATE market_match SET status = 'dealt' WHERE id = \(match)") }
+            if let demand { try await fillIfCovered(demand, tx: tx) }
             let unit = MarketUnit(rawValue: unitText) ?? .jin
             let json: JSONValue = ["id": .int(Int(id)), "offer": .int(Int(new.offer)), "buyer": .int(Int(new.buyer)), "crop": .string(crop),
                                    "quantity": .double(new.quantity), "unit": .string(unitText), "price": .double(price),
                                    "status": "reserved", "offer_left": .double(left)]
             try await tx.audit("market.deal.add", target: "market_deal:\(id)", after: json)
             try await tx.notify(member: farmer, LocalizedText(
-                en: "Offer \(new.offer): \(MarketFormat.number(new.quantity)) \(unit.en) of \(crop) sold at \(MarketFormat.number(price)) yuan/\(unit.en). Staff will arrange delivery.",
+                en: "Offer \(new.offer): \(MarketFormat.number(new.quantity))\(unit.en) \(crop) sold at \(MarketFormat.number(price))/\(unit.en). Staff arrange delivery.",
                 zh: "供货\(new.offer)号已成交\(crop)\(MarketFormat.number(new.quantity))\(unit.zh)，\(MarketFormat.number(price))元/\(unit.zh)。服务中心将安排交货。"))
             return json
         }
+    }
+
+    /// A demand whose deals (not cancelled) cover its quantity in kg is filled: it stops matching.
+    private func fillIfCovered(_ demand: Int64, tx: WriteTransaction) async throws {
+        guard try await tx.first(
+            """
+            UPDATE market_demand d SET status = 'filled'
+            WHERE d.id = \(demand) AND d.status = 'open' AND d.kg_per_unit IS NOT NULL
+              AND (SELECT coalesce(sum(x.quantity * o.kg_per_unit), 0) FROM market_deal x JOIN market_offer o ON o.id = x.offer_id
+                   WHERE x.demand_id = d.id AND x.status <> 'cancelled') >= d.quantity * d.kg_per_unit
+            RETURNING 1
+            """, as: Int.self) != nil else { return }
+        try await tx.audit("market.demand.fill", target: "market_demand:\(demand)", before: ["status": "open"], after: ["status": "filled"])
     }
 
     /// Says why a reservation did not happen: no such offer, not yours, not open, or not enough left.
@@ -104,7 +121,7 @@ extension MarketStore {
             try await tx.emit(event, publisher: "market")
             let net = MarketFormat.number(amount - commission)
             try await tx.notify(member: farmer, LocalizedText(
-                en: "Offer \(offer) settled: \(MarketFormat.number(quantity)) \(unit.en) of \(crop), \(MarketFormat.number(amount)) yuan, commission \(MarketFormat.number(commission)), yours \(net).",
+                en: "Offer \(offer) settled: \(MarketFormat.number(quantity))\(unit.en) \(crop), \(MarketFormat.number(amount)) yuan, fee \(MarketFormat.number(commission)), net \(net).",
                 zh: "供货\(offer)号已结算：\(crop)\(MarketFormat.number(quantity))\(unit.zh)，货款\(MarketFormat.number(amount))元，佣金\(MarketFormat.number(commission))元，实得\(net)元。"))
             return event.json
         }

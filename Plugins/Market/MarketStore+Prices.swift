@@ -151,7 +151,7 @@ extension MarketStore {
                 let size = MarketFormat.number(abs(change), decimals: 1)
                 let (was, now) = (MarketFormat.number(baseline), MarketFormat.number(stats.median))
                 try await tx.notify(member: member, LocalizedText(
-                    en: "Price alert: \(crop) median \(now) yuan/kg, \(change > 0 ? "up" : "down") \(size)% from \(was). Reply STOP to stop.",
+                    en: "\(crop) price: median \(now)/kg, \(change > 0 ? "up" : "down") \(size)% from \(was). STOP stops alerts.",
                     zh: "价格提醒：\(crop)中位价\(now)元/公斤，比\(was)元\(change > 0 ? "涨" : "跌")了\(size)%。回复退订可停止。"), urgent: false)
                 try await tx.audit("market.alert", target: "market_subscription:\(member):\(crop)",
                                    before: ["baseline": .double(baseline)], after: ["baseline": .double(stats.median), "change_pct": .double(change)])

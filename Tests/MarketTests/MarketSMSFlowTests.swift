@@ -39,6 +39,17 @@ import Testing
             #expect(far.reply.contains("有供货会短信通知您"), "\(far.reply)")
             let matches = try await world.admin.json("MARKET MATCH LIST")
             #expect(matches.rows.count == 1)
+            let demand = try #require(matches.rows.first?["demand"] as? Int)
+            let found = try await world.admin.json("MARKET MATCH FIND \(demand)")
+            #expect(found.rows.map { $0["offer"] as? Int } == [Int(offer)], "\(found.raw)")
+            #expect(try await world.admin.json("MARKET MATCH FIND 999").code == "NOT_FOUND")
+            // Staff turn the match into a deal for the whole tonne: the demand is filled, the match dealt.
+            let matchID = try #require(matches.rows.first?["id"] as? Int)
+            #expect(try await world.admin.json("MARKET DEAL ADD offer=\(offer) buyer=1 quantity=2000 match=\(matchID)").ok)
+            #expect(try await world.texts("SELECT status FROM market_demand WHERE id = \(demand)") == ["filled"])
+            #expect(try await world.texts("SELECT status FROM market_match") == ["dealt"])
+            let cadre = try await daemon.console(as: "faraway", roles: [.cadre], villages: ["远山村"])
+            #expect(try await cadre.json("MARKET MATCH FIND \(demand)").code == "DENIED", "the demand is in another village")
         }
     }
 
@@ -76,6 +87,34 @@ import Testing
             let listed = try await world.sms(MarketWorld.farmerPhone, "卖 胡麻 100斤 8元")
             #expect(listed.reply.contains("芝麻100斤"), "\(listed.reply)")
             #expect(try await world.texts("SELECT word FROM sms_word WHERE kind = 'crop' AND meaning = '芝麻' ORDER BY word") == ["胡麻", "脂麻"])
+        }
+    }
+}
+
+/// English replies carry Chinese crop names, so they are UCS-2 too: each must still fit one segment.
+@Suite struct MarketEnglishSMSTests {
+    @Test func englishRepliesAndNoticesFitOneSegment() async throws {
+        try await withTestDaemon(plugins: [MarketPlugin.self]) { daemon in
+            let world = try await MarketWorld.make(daemon)
+            _ = try await world.ok("MEMBER ADD Li village=2 phone=13500135005 lang=en")
+            _ = try await world.ok("MEMBER EDIT 1 lang=en")
+            _ = try await world.ok("MARKET PRICE ADD crop=高山蔬菜 price=12.35 market=古夫镇农贸市场 date=2026-06-09")
+            var replies: [String] = []
+            replies.append(try await world.sms(MarketWorld.farmerPhone, "SELL 高山蔬菜 12000斤 6.15元", at: "2026-06-10T09:00:00+08:00").reply)
+            replies.append(try await world.sms("13500135005", "BUY 高山菜 5000斤 6.5元", at: "2026-06-10T09:00:00+08:00").reply)
+            replies.append(try await world.sms(MarketWorld.farmerPhone, "PRICE 高山蔬菜", at: "2026-06-10T09:00:00+08:00").reply)
+            replies.append(try await world.sms(MarketWorld.farmerPhone, "SUB 高山蔬菜", at: "2026-06-10T09:00:00+08:00").reply)
+            replies.append(try await world.sms(MarketWorld.farmerPhone, "SELL 芝麻麻 10斤", at: "2026-06-10T09:00:00+08:00").reply)
+            #expect(replies[0].hasPrefix("Offer ") && replies[1].contains("1 offer(s) found"), "\(replies)")
+            _ = try await world.ok(#"MARKET BUYER ADD "宜昌鲜丰超市" kind=supermarket village=2"#)
+            let deal = try await world.admin.json("MARKET DEAL ADD offer=1 buyer=2 quantity=11999.5")
+            #expect(deal.ok, "\(deal.raw)")
+            #expect(try await world.admin.json("MARKET DEAL SETTLE \(deal.object["id"] as? Int ?? 0)").ok)
+            let notices = try await world.notifications(MarketWorld.farmer) + world.notifications(5)
+            #expect(notices.count == 4, "match to both, deal and settlement to the farmer: \(notices)")
+            for text in replies + notices {
+                #expect(SMSSegments.count(text) == 1, "\(text.count) characters: \(text)")
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ import HuzhuMarket
 import HuzhuTesting
 
 let samples = CommandLine.arguments.firstIndex(of: "--samples").flatMap { Int(CommandLine.arguments[$0 + 1]) } ?? 2_000
+// --explain: print the plans of the two statements before measuring.
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -42,8 +43,9 @@ let task = Task.detached {
     let client = daemon.hub.store.client
     let logger = Logger(label: "market-bench")
     let loadStart = ContinuousClock.now
-    // 100 villages in the county's mountains, 10,000 members, 100,000 open offers of the catalogue's crops,
-    // 1,000 buyers' demands, and 1,000,000 daily price observations over two years in 20 markets.
+    // 100 villages in the county's mountains, 10,000 members, 100,000 open offers of the catalogue's crops
+    // (every crop in every village: `(i / 30) % 100`), 1,000 buyers' demands, and 1,000,000 daily price
+    // observations over two years in 20 markets.
     for statement: PostgresQuery in [
         "INSERT INTO township (name, kind) VALUES ('古夫镇', 'town')",
         """
@@ -56,7 +58,7 @@ let task = Task.detached {
         """,
         """
         INSERT INTO market_offer (member_id, village_id, crop, quantity, unit, kg_per_unit, price, available_until, created_by, is_demo)
-        SELECT 1 + i % 10000, 1 + i % 100, c.crops[1 + i % cardinality(c.crops)], 100 + i % 5000, 'jin', 0.5,
+        SELECT 1 + i % 10000, 1 + (i / 30) % 100, c.crops[1 + i % cardinality(c.crops)], 100 + i % 5000, 'jin', 0.5,
                round((1 + random() * 9)::numeric, 1)::float8, current_date + 30, 'bench', true
         FROM generate_series(1, 100000) AS i, (SELECT array_agg(name ORDER BY name) AS crops FROM market_crop) AS c
         """,
@@ -84,6 +86,37 @@ let task = Task.detached {
     var prices = 0, offers = 0, crops: [String] = []
     for try await (p, o, c) in counts { (prices, offers, crops) = (p, o, c) }
 
+    if CommandLine.arguments.contains("--explain") {
+        // The two statements with literal values, for their plans (the crop of demand 100001 is the first).
+        for sql in [
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM market_offers_for_demand(100001, 10, current_date, 10, 10)",
+            """
+            EXPLAIN (ANALYZE, BUFFERS) WITH d AS (
+                SELECT d.id, d.crop, d.needed_by, d.price_per_kg, d.radius_km, d.quantity * d.kg_per_unit AS kg, vd.latitude, vd.longitude
+                FROM market_demand d LEFT JOIN village vd ON vd.id = d.village_id WHERE d.id = 100002
+            ), near AS (
+                SELECT n.id, n.km FROM (SELECT v.id, market_km(v.latitude, v.longitude, d.latitude, d.longitude) AS km FROM d, village v) n, d
+                WHERE n.km IS NULL OR n.km <= d.radius_km ORDER BY n.km NULLS LAST, n.id LIMIT 8
+            )
+            SELECT o.id, near.km FROM d CROSS JOIN near CROSS JOIN LATERAL (
+                SELECT o.* FROM market_offer o
+                WHERE o.crop = d.crop AND o.village_id = near.id AND o.status = 'open'
+                  AND (o.available_until IS NULL OR o.available_until >= current_date)
+                  AND (d.needed_by IS NULL OR o.available_from <= d.needed_by)
+                  AND (o.price_per_kg IS NULL OR d.price_per_kg IS NULL OR o.price_per_kg <= d.price_per_kg * 1.1)
+                  AND (o.kg_per_unit IS NULL OR d.kg IS NULL OR (o.quantity - o.reserved) * o.kg_per_unit >= d.kg * 0.1)
+                ORDER BY o.price_per_kg NULLS LAST, o.id LIMIT 10) o
+            ORDER BY near.km NULLS LAST, near.id, o.price_per_kg NULLS LAST, o.id LIMIT 10
+            """,
+            """
+            EXPLAIN (ANALYZE, BUFFERS) WITH last AS (SELECT max(observed_on) AS d FROM market_price WHERE crop = '柑橘' AND observed_on <= current_date)
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY p.price_per_kg) FILTER (WHERE p.observed_on > last.d - 7), count(*)
+            FROM last JOIN market_price p ON p.crop = '柑橘' AND p.observed_on BETWEEN last.d - 13 AND last.d GROUP BY last.d
+            """,
+        ] {
+            for try await line in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String.self) { print(line) }
+        }
+    }
     let console = try await daemon.console()
     _ = try await measure(console, count: 200) { "MARKET PRICE STATS \(crops[$0 % crops.count])" }  // warm-up
     let stats = try await measure(console, count: samples) { "MARKET PRICE STATS \(crops[$0 % crops.count])" }
