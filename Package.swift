@@ -232,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarketTests",
-            dependencies: ["HuzhuMarket", "HuzhuTesting", "HuzhuKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["HuzhuMarket", "HuzhuTesting", "HuzhuKit", "HuzhuCore", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -14,7 +14,7 @@ extension MarketStore {
 
     func loadDemo() async throws -> String {
         try await store.write(as: Actor("plugin:market")) { tx in
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_buyer (name, kind, village_id, contact, is_demo)
                 SELECT b.name, b.kind, (SELECT id FROM village ORDER BY id OFFSET b.n LIMIT 1), b.contact, true
@@ -23,7 +23,7 @@ extension MarketStore {
                              ('峡口镇农产品收购站', 'merchant', 30, ''), ('南阳镇中心小学食堂', 'canteen', 40, ''),
                              ('山里人家超市', 'supermarket', 5, ''), ('高桥乡蜂蜜合作社', 'cooperative', 60, '')) AS b(name, kind, n, contact)
                 """)
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_price (market, crop, price_per_kg, observed_on, source, created_by, is_demo)
                 SELECT m.market, c.crop,
@@ -34,7 +34,7 @@ extension MarketStore {
                                    ('兴山县城批发市场', 0.02), ('宜昌金桥蔬菜果品批发市场', 0.06)) AS m(market, bias)
                 CROSS JOIN generate_series(current_date - 364, current_date, interval '1 day') AS day
                 """)
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_offer (member_id, household_id, village_id, crop, quantity, unit, kg_per_unit, price,
                                           available_from, available_until, consigned, commission_pct, created_by, is_demo)
@@ -46,7 +46,7 @@ extension MarketStore {
                 JOIN household h ON h.id = m.household_id
                 JOIN \(unescaped: Self.demoCrops) ON c.idx = m.rn % 10
                 """)
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_demand (buyer_id, crop, quantity, unit, kg_per_unit, price, needed_by, village_id, radius_km, created_by, is_demo)
                 SELECT b.id, c.crop, c.qty * 3, 'jin', 0.5, round((c.base / 2)::numeric, 1)::float8, current_date + 20, b.village_id, 80, 'demo', true

@@ -36,7 +36,7 @@ extension MarketStore {
     func saveCrop(_ crop: MarketCrop, actor: Actor) async throws -> MarketCrop {
         let saved = try await store.write(as: actor, conflict: "crop \(crop.name) clashes with an existing crop") { tx in
             let before = try await tx.first("SELECT row_to_json(c)::text FROM market_crop c WHERE name = \(crop.name)", as: String.self)
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_crop (name, category, default_unit, piece_kg, box_kg, synonyms)
                 VALUES (\(crop.name), \(crop.category), \(crop.defaultUnit.rawValue), \(crop.pieceKilograms), \(crop.boxKilograms), \(crop.synonyms))

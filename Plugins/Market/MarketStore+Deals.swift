@@ -83,7 +83,7 @@ extension MarketStore {
     func deliverDeal(_ id: Int64, actor: Actor, scope: [Int]) async throws -> JSONValue {
         try await store.write(as: actor) { tx in
             try await lockDeal(id, scope: scope, allowed: ["reserved"], tx: tx)
-            try await tx.query("UPDATE market_deal SET status = 'delivered' WHERE id = \(id)")
+            try await tx.execute("UPDATE market_deal SET status = 'delivered' WHERE id = \(id)")
             try await tx.audit("market.deal.deliver", target: "market_deal:\(id)", before: ["status": "reserved"], after: ["status": "delivered"])
             return ["id": .int(Int(id)), "status": "delivered"]
         }
@@ -107,7 +107,7 @@ extension MarketStore {
                 throw HuzhuError(.internal, "the deal was not settled")
             }
             if let kgPerUnit {
-                try await tx.query(
+                try await tx.execute(
                     """
                     INSERT INTO market_price (market, crop, price_per_kg, observed_on, source, deal_id, created_by)
                     VALUES (\(market ?? buyerName), \(crop), \(price / kgPerUnit), \(today)::date, 'deal', \(id), \(actor.name))
@@ -135,7 +135,7 @@ extension MarketStore {
                 "UPDATE market_deal SET status = 'cancelled' WHERE id = \(id) RETURNING offer_id, quantity").decode((Int64, Double).self)) else {
                 throw HuzhuError(.internal, "the deal was not cancelled")
             }
-            try await tx.query(
+            try await tx.execute(
                 """
                 UPDATE market_offer SET reserved = greatest(reserved - \(quantity), 0),
                        status = CASE WHEN status = 'sold' THEN 'open' ELSE status END

@@ -84,8 +84,8 @@ extension MarketStore {
                 """).decode((String, String, Int?).self)) else { return nil }
             if !scope.isEmpty { try Self.checkScope(village, scope) }
             guard status == "open" else { return (crop, status) }
-            try await tx.query("UPDATE market_demand SET status = 'cancelled' WHERE id = \(id)")
-            try await tx.query("UPDATE market_match SET status = 'dismissed' WHERE demand_id = \(id) AND status = 'proposed'")
+            try await tx.execute("UPDATE market_demand SET status = 'cancelled' WHERE id = \(id)")
+            try await tx.execute("UPDATE market_match SET status = 'dismissed' WHERE demand_id = \(id) AND status = 'proposed'")
             try await tx.audit("market.demand.cancel", target: "market_demand:\(id)", before: ["status": .string(status)], after: ["status": "cancelled"])
             return (crop, "open")
         }

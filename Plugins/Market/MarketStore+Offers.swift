@@ -99,8 +99,8 @@ extension MarketStore {
                 """).decode((String, String, Int).self)) else { return nil }
             try Self.checkScope(village, scope)
             guard status == "open" else { return (crop, status) }
-            try await tx.query("UPDATE market_offer SET status = 'cancelled' WHERE id = \(id)")
-            try await tx.query("UPDATE market_match SET status = 'dismissed' WHERE offer_id = \(id) AND status = 'proposed'")
+            try await tx.execute("UPDATE market_offer SET status = 'cancelled' WHERE id = \(id)")
+            try await tx.execute("UPDATE market_match SET status = 'dismissed' WHERE offer_id = \(id) AND status = 'proposed'")
             try await tx.audit("market.offer.cancel", target: "market_offer:\(id)", before: ["status": .string(status)], after: ["status": "cancelled"])
             return (crop, "open")
         }

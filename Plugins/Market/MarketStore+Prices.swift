@@ -91,7 +91,7 @@ extension MarketStore {
     func subscribe(member: Int64, crop: String, today: String, actor: Actor) async throws -> PriceStats? {
         let stats = try await priceStats(crop: crop, today: today)
         try await store.write(as: actor) { tx in
-            try await tx.query(
+            try await tx.execute(
                 """
                 INSERT INTO market_subscription (member_id, crop, baseline) VALUES (\(member), \(crop), \(stats?.median))
                 ON CONFLICT (member_id, crop) DO UPDATE SET baseline = coalesce(market_subscription.baseline, EXCLUDED.baseline)
@@ -133,7 +133,7 @@ extension MarketStore {
             guard let stats = statsByCrop[crop] ?? nil else { continue }
             guard let baseline, baseline > 0 else {
                 try await store.write(as: Actor("plugin:market")) { tx in
-                    try await tx.query("UPDATE market_subscription SET baseline = \(stats.median) WHERE member_id = \(member) AND crop = \(crop)")
+                    try await tx.execute("UPDATE market_subscription SET baseline = \(stats.median) WHERE member_id = \(member) AND crop = \(crop)")
                     try await tx.audit("market.subscription.baseline", target: "market_subscription:\(member):\(crop)", after: ["baseline": .double(stats.median)])
                 }
                 continue
