@@ -40,7 +40,7 @@ for target in "${TARGETS[@]}"; do
     done
     echo "compiling $target …" >&2
     # ld.gold warns once per ASan helper symbol; the warnings are harmless and drown the output.
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name Fuzz"${target//-/}" "$dir"/src/*.swift -o "$dir/fuzz" 2>&1 \
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -suppress-warnings -module-name Fuzz"${target//-/}" "$dir"/src/*.swift -o "$dir/fuzz" 2>&1 \
         | grep -v "Cannot export local symbol" >&2 || true
     [[ -x "$dir/fuzz" ]] || { echo "$target did not compile" >&2; exit 1; }
     echo "fuzzing $target for ${SECONDS_PER_TARGET}s …" >&2
