@@ -81,7 +81,9 @@ enum LabourRequestCommands {
             ConsoleCommand("LABOUR REQUEST CANCEL", usage: "LABOUR REQUEST CANCEL <id>", summary: .labour("Cancel a request (its workers are told)", "取消找人请求（通知工匠）"),
                            access: LabourAccess.writers) { request in
                 let id = try request.arguments.requiredID(0, usage: "LABOUR REQUEST CANCEL <id>")
-                let cancelled = try await labour.cancelRequest(id, member: nil, scope: request.scope, actor: try request.actor())!
+                guard let cancelled = try await labour.cancelRequest(id, member: nil, scope: request.scope, actor: try request.actor()) else {
+                    throw HuzhuError(.notFound, "no request \(id) that can be cancelled: see LABOUR REQUEST FIND", zh: "没有可取消的找人请求 \(id)")
+                }
                 return ConsoleReply(data: cancelled.json, line: "OK request \(id) cancelled")
             },
         ]
@@ -128,6 +130,9 @@ enum LabourRequestCommands {
                 let usage = "LABOUR OFFER <request> [count=<n>] [team=<id>]"
                 try request.arguments.only(["count", "team"], usage: usage)
                 let count = try request.arguments.int("count", usage: usage)
+                if let count, !(1...50).contains(count) {
+                    throw HuzhuError(.invalid, "count=\(count): offer to 1 to 50 candidates at once: \(usage)", zh: "count 应为 1 到 50")
+                }
                 let (job, offered) = try await labour.offer(request: try request.arguments.requiredID(0, usage: usage), count: count.map { max(1, $0) },
                                                             team: try request.arguments.int("team", usage: usage).map(Int64.init),
                                                             scope: request.scope, actor: try request.actor())
@@ -149,7 +154,9 @@ enum LabourRequestCommands {
             },
             ConsoleCommand("LABOUR DONE", usage: "LABOUR DONE <job>", summary: .labour("Record that a job is finished", "登记完工"), access: LabourAccess.writers) { request in
                 let id = try request.arguments.requiredID(0, usage: "LABOUR DONE <job>")
-                let job = try await labour.complete(job: id, worker: nil, scope: request.scope, actor: try request.actor())!
+                guard let job = try await labour.complete(job: id, worker: nil, scope: request.scope, actor: try request.actor()) else {
+                    throw HuzhuError(.notFound, "no job \(id) that can be completed: see LABOUR JOB FIND", zh: "没有可完工的活 \(id)")
+                }
                 return reply(job, "OK job \(id) done")
             },
             ConsoleCommand("LABOUR RATE", usage: "LABOUR RATE <job> <stars 1-5>", summary: .labour("Record the farmer's rating of a job", "登记农户评价"),
@@ -159,7 +166,9 @@ enum LabourRequestCommands {
                 guard let stars = Int(try request.arguments.required(1, usage: usage)) else {
                     throw HuzhuError(.syntax, "stars are a number 1-5: usage: \(usage)", zh: "评分为1-5的数字。用法：\(usage)")
                 }
-                let job = try await labour.rate(job: id, stars: stars, member: nil, scope: request.scope, actor: try request.actor())!
+                guard let job = try await labour.rate(job: id, stars: stars, member: nil, scope: request.scope, actor: try request.actor()) else {
+                    throw HuzhuError(.notFound, "no job \(id) that can be rated: see LABOUR JOB FIND", zh: "没有可评价的活 \(id)")
+                }
                 return reply(job, "OK job \(id) rated \(stars)")
             },
             ConsoleCommand("LABOUR PAY", usage: payUsage, summary: .labour("Record a payment for a job", "登记付款"), access: LabourAccess.writers) { request in
@@ -177,6 +186,9 @@ enum LabourRequestCommands {
                            access: .roles([.labour, .staff])) { request in
                 let usage = "LABOUR EXPIRE [at=<ISO time>]"
                 try request.arguments.only(["at"], usage: usage)
+                guard request.scope.isEmpty else {
+                    throw HuzhuError(.denied, "this runs for every village: an account limited to some villages may not run it", zh: "此命令作用于所有村，限定村的账号不能运行")
+                }
                 var now = Date()
                 if let text = request.arguments["at"] {
                     guard let at = ISO8601DateFormatter().date(from: text) else {

@@ -34,6 +34,7 @@ public struct LabourPlugin: HuzhuPlugin {
         }
         registrar.cancel { request, ref in try await LabourSMSHandlers.cancel(labour, request, ref: ref) }
         registrar.subscribe(LabourWanted.topic) { envelope in try await LabourWanted.handle(labour, envelope) }
+        registrar.subscribe(LabourWantedWithdrawn.topic) { envelope in try await LabourWantedWithdrawn.handle(labour, envelope) }
         registrar.periodic(PeriodicJob("expire-offers", schedule: .every(.seconds(60))) { now in
             _ = try await labour.expire(now: now)
         })

@@ -86,8 +86,13 @@ extension LabourStore {
     }
 
     /// Marks a job whose places are all taken as assigned: other offers are told it is taken, the farmer gets
-    /// one SMS with the leader's name and number, and `labour.job.assigned` goes out.
-    static func completeCrew(_ tx: WriteTransaction, job: LabourJob, request: LabourRequest, tell workersToTell: [Int64]) async throws {
+    /// one SMS with the leader's name, and `labour.job.assigned` goes out.
+    ///
+    /// Phone numbers go out only with `shareContacts` — when the workers took the job themselves (接) and the
+    /// farmer asked for it: both sides agreed. When staff placed the crew (LABOUR ASSIGN, PLAN COMMIT) the
+    /// messages name the people and the service centre puts them in touch.
+    static func completeCrew(_ tx: WriteTransaction, job: LabourJob, request: LabourRequest, tell workersToTell: [Int64],
+                             shareContacts: Bool = false) async throws {
         let workers = try await workers(tx.connection, job: job.id, logger: tx.logger)
         var leader = workers.first
         if let team = job.team {
@@ -106,14 +111,16 @@ extension LabourStore {
         let farmer = try await contact(tx.connection, request.member, logger: tx.logger)
         if let leader {
             let head = try await contact(tx.connection, leader, logger: tx.logger)
+            let headPhone = shareContacts ? " " + LabourFormat.phone(head.phone) : ""
             try await tx.notify(member: request.member, LocalizedText(
-                en: "Request \(request.id): \(workers.count) hand(s) for \(job.day), leader \(head.name) \(LabourFormat.phone(head.phone))",
-                zh: "找人\(request.id)已找齐\(workers.count)人，\(LabourFormat.zhDate(job.day))，领队\(head.name) \(LabourFormat.phone(head.phone))"))
+                en: "Request \(request.id): \(workers.count) hand(s) for \(job.day), leader \(head.name)\(headPhone)",
+                zh: "找人\(request.id)已找齐\(workers.count)人，\(LabourFormat.zhDate(job.day))，领队\(head.name)\(headPhone)"))
         }
+        let farmerPhone = shareContacts ? " " + LabourFormat.phone(farmer.phone) : ""
         for worker in workersToTell {
             try await tx.notify(member: worker, LocalizedText(
-                en: "Job \(job.id): \(task.en) on \(job.day) for \(farmer.name) \(LabourFormat.phone(farmer.phone))",
-                zh: "派活\(job.id)：\(LabourFormat.zhDate(job.day))\(task.zh)，农户\(farmer.name) \(LabourFormat.phone(farmer.phone))"))
+                en: "Job \(job.id): \(task.en) on \(job.day) for \(farmer.name)\(farmerPhone)",
+                zh: "派活\(job.id)：\(LabourFormat.zhDate(job.day))\(task.zh)，农户\(farmer.name)\(farmerPhone)"))
         }
         try await tx.emit(LabourJobAssigned(job: job.id, request: request.id, task: request.task, member: request.member, village: request.village,
                                             date: job.day, workers: workers, leader: leader, price: price), publisher: "labour")

@@ -110,7 +110,7 @@ extension LabourStore {
                                after: ["worker": .int(Int(worker)), "team": offer.2.map { .int(Int($0)) } ?? .null, "placed": .array(placed.map { .int(Int($0)) })])
             let complete = job.workers.count == job.crew
             if complete {
-                try await Self.completeCrew(tx, job: job, request: request, tell: Array(placed.dropFirst()))
+                try await Self.completeCrew(tx, job: job, request: request, tell: Array(placed.dropFirst()), shareContacts: true)
             } else {
                 for member in placed.dropFirst() {
                     try await tx.notify(member: member, LocalizedText(en: "Your team is booked for job \(id) on \(job.day).",

@@ -36,3 +36,21 @@ struct LabourWanted: Sendable {
         _ = try await labour.offerIfAutomatic(created)
     }
 }
+
+/// `culture.booking.cancelled` (published by the cultural plugin, read here by topic and JSON only): the
+/// wedding or funeral that wanted hands is off, so the request raised for it (same `source`) is cancelled
+/// and its workers told.
+enum LabourWantedWithdrawn {
+    static let topic = "culture.booking.cancelled"
+
+    static func handle(_ labour: LabourStore, _ envelope: BusEnvelope) async throws {
+        guard case .string(let source)? = envelope.message.json["source"], !source.isEmpty else { return }
+        let actor = Actor("plugin:\(envelope.publisher)")
+        let open = try await labour.store.read { connection in
+            try await labourFirst(connection.query(
+                "SELECT id FROM labour_request WHERE source = \(source) AND state IN ('open', 'matched')", logger: labour.logger).decode(Int64.self))
+        }
+        guard let id = open else { return }  // never raised, or already done or cancelled
+        _ = try await labour.cancelRequest(id, member: nil, scope: [], actor: actor)
+    }
+}

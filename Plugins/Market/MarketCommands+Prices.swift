@@ -51,7 +51,7 @@ extension MarketCommands {
                     throw HuzhuError(.syntax, "missing member=: usage: \(subDel)", zh: "缺少 member=。用法：\(subDel)")
                 }
                 let crop = market.canonicalCrop(try required(request.arguments, "crop", usage: subDel))
-                guard try await market.unsubscribe(member: member, crop: crop, actor: try request.actor()) else {
+                guard try await market.unsubscribe(member: member, crop: crop, scope: request.scope, actor: try request.actor()) else {
                     throw HuzhuError(.notFound, "member \(member) has no subscription to \(crop)", zh: "成员\(member)没有订阅\(crop)")
                 }
                 return ConsoleReply(data: ["member": .int(Int(member)), "crop": .string(crop)], line: "OK member \(member) no longer gets \(crop) alerts")
@@ -60,6 +60,9 @@ extension MarketCommands {
                            summary: LocalizedText(en: "Send due price alerts now (the hourly job does this too)", zh: "立即发送到期的价格提醒（每小时也会自动运行）"),
                            access: countyWriters) { request in
                 try request.arguments.only(["date"], usage: alert)
+                guard request.scope.isEmpty else {
+                    throw HuzhuError(.denied, "this runs for every village: an account limited to some villages may not run it", zh: "此命令作用于所有村，限定村的账号不能运行")
+                }
                 let sent = try await market.sendAlerts(today: try date(request.arguments, "date", usage: alert) ?? market.today)
                 return ConsoleReply(data: ["sent": .int(sent)], line: "OK \(sent) alert(s) sent")
             },

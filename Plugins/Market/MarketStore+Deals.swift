@@ -38,7 +38,14 @@ extension MarketStore {
                         \(new.match), \(new.quantity), \(price), \(actor.name))
                 RETURNING id, demand_id
                 """).decode((Int64, Int64?).self)) else { throw HuzhuError(.internal, "the deal was not stored") }
-            if let match = new.match { try await tx.query("UPDATE market_match SET status = 'dealt' WHERE id = \(match)") }
+            if let match = new.match {
+                // The match must be this offer's: an unrelated match would fill someone else's demand.
+                guard try await Self.first(tx.query(
+                    "UPDATE market_match SET status = 'dealt' WHERE id = \(match) AND offer_id = \(new.offer) RETURNING id").decode(Int64.self)) != nil else {
+                    throw HuzhuError(.invalid, "match \(match) is not a match of offer \(new.offer): see MARKET MATCH LIST offer=\(new.offer)",
+                                     zh: "匹配\(match)不属于供货\(new.offer)号")
+                }
+            }
             if let demand { try await fillIfCovered(demand, tx: tx) }
             let unit = MarketUnit(rawValue: unitText) ?? .jin
             let json: JSONValue = ["id": .int(Int(id)), "offer": .int(Int(new.offer)), "buyer": .int(Int(new.buyer)), "crop": .string(crop),

@@ -102,9 +102,16 @@ extension MarketStore {
     }
 
     /// Removes a subscription (staff, or a member's 退订 handled by the core stops all notifications).
-    func unsubscribe(member: Int64, crop: String, actor: Actor) async throws -> Bool {
+    /// `scope`: the villages a scoped (cadre) account may touch; empty means all.
+    func unsubscribe(member: Int64, crop: String, scope: [Int], actor: Actor) async throws -> Bool {
         try await store.write(as: actor) { tx in
-            guard try await tx.first("DELETE FROM market_subscription WHERE member_id = \(member) AND crop = \(crop) RETURNING 1", as: Int.self) != nil else {
+            guard try await tx.first(
+                """
+                DELETE FROM market_subscription s USING member m
+                WHERE s.member_id = \(member) AND s.crop = \(crop) AND m.id = s.member_id
+                  AND (cardinality(\(scope)::int[]) = 0 OR m.village_id = ANY(\(scope)::int[]))
+                RETURNING 1
+                """, as: Int.self) != nil else {
                 return false
             }
             try await tx.audit("market.unsubscribe", target: "market_subscription:\(member):\(crop)")

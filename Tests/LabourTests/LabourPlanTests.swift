@@ -53,6 +53,11 @@ struct WantedRaised: BusMessage {
     let json: JSONValue
 }
 
+struct BookingCancelled: BusMessage {
+    static let topic = "culture.booking.cancelled"
+    let json: JSONValue
+}
+
 struct CultureStubPlugin: HuzhuPlugin {
     static let identity = PluginIdentity(id: "culturestub", version: "0", summary: LocalizedText(en: "test", zh: "测试"))
 
@@ -64,6 +69,16 @@ struct CultureStubPlugin: HuzhuPlugin {
                 try await tx.audit("culturestub.raise", target: source)
                 try await tx.emit(WantedRaised(json: ["member": .int(member), "task": "cook", "date": "2027-10-01", "crew": 2,
                                                       "notes": "婚宴 15桌", "source": .string(source)]), publisher: "culturestub")
+            }
+            return ConsoleReply(data: .null, line: "OK")
+        })
+        registrar.command(ConsoleCommand("CULTURESTUB CANCEL", usage: "CULTURESTUB CANCEL <member> <source>", summary: "test", access: .roles([.staff])) { request in
+            let member = Int(try request.arguments.requiredID(0, usage: "CULTURESTUB CANCEL <member> <source>"))
+            let source = try request.arguments.required(1, usage: "CULTURESTUB CANCEL <member> <source>")
+            try await context.store.write(as: Actor("plugin:culturestub")) { tx in
+                try await tx.audit("culturestub.cancel", target: source)
+                try await tx.emit(BookingCancelled(json: ["booking": 12, "member": .int(member), "date": "2027-10-01", "reason": "改期",
+                                                          "source": .string(source)]), publisher: "culturestub")
             }
             return ConsoleReply(data: .null, line: "OK")
         })
@@ -91,6 +106,18 @@ struct CultureStubPlugin: HuzhuPlugin {
             #expect(try await f.count("SELECT count(*) FROM labour_request") == 2)
             #expect(try await f.strings("SELECT actor || '|' || on_behalf_of FROM audit_log WHERE action = 'labour.request.add' ORDER BY id")
                         == ["plugin:culturestub|\(member)", "plugin:culturestub|\(member)"])
+
+            // The booking is cancelled: the request raised for it goes too, the other stays.
+            #expect(try await f.admin.json("CULTURESTUB CANCEL \(member) culture.booking:12").ok)
+            let deadline = ContinuousClock.now + .seconds(20)
+            var cancelled = 0
+            while ContinuousClock.now < deadline {  // the subscriber runs after the commit; wait for its effect
+                cancelled = try await f.count("SELECT count(*) FROM labour_request WHERE source = 'culture.booking:12' AND state = 'cancelled'")
+                if cancelled == 1 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(cancelled == 1, "the request for the cancelled booking is withdrawn")
+            #expect(try await f.count("SELECT count(*) FROM labour_request WHERE source = 'culture.booking:13' AND state <> 'cancelled'") == 1)
         }
     }
 }

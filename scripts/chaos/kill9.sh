@@ -36,7 +36,8 @@ SECONDS_TOTAL=$((ROUNDS * 6 + 10))
 "$BENCH" --port "$CONSOLE_PORT" --user chaosgw --password "$GW_PASSWORD" --scenario sms-in --connections 8 --rate "$RATE" \
     --duration "$SECONDS_TOTAL" --reconnect --warmup 10 --phones "$TMP/phones.txt" --record "$TMP/answered.tsv" \
     --label "SMS IN under kill -9" >"$TMP/bench.md" 2>"$TMP/bench.err" & BENCH_PID=$!
-python3 "$HERE/notifier.py" "$CONSOLE_PORT" "$HUZHU_ADMIN_PASSWORD" "$FIRST_MEMBER" "$LAST_MEMBER" "$NOTIFY_RATE" "$SECONDS_TOTAL" & EXTRA_PIDS+=($!)
+python3 "$HERE/notifier.py" "$CONSOLE_PORT" "$HUZHU_ADMIN_PASSWORD" "$FIRST_MEMBER" "$LAST_MEMBER" "$NOTIFY_RATE" "$SECONDS_TOTAL" & NOTIFIER_PID=$!
+EXTRA_PIDS+=("$NOTIFIER_PID")
 
 echo "| round | killed after s | restart to listening s | queued before restart | drained in s |" >"$TMP/rounds.md"
 echo "| ---: | ---: | ---: | ---: | ---: |" >>"$TMP/rounds.md"
@@ -51,7 +52,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     "$BIN" run --data-dir "$TMP/data" --console "127.0.0.1:$CONSOLE_PORT" --http "127.0.0.1:$HTTP_PORT" --log-level notice \
         "${FLAGS[@]}" >"$TMP/huzhud.log" 2>&1 &
     HUZHUD_PID=$!
-    for ((i = 0; i < 1200; i++)); do grep -q listening "$TMP/huzhud.log" && break; sleep 0.05; done
+    for ((i = 0; i < 1200; i++)); do grep -q listening "$TMP/huzhud.log" 2>/dev/null && break; sleep 0.05; done
     grep -q listening "$TMP/huzhud.log" || { echo "round $round: huzhud did not come back:" >&2; tail "$TMP/huzhud.log" >&2; exit 1; }
     t1=$(date +%s.%N)
     before=$(psql_hub -At -c "SELECT coalesce(max(id), 0) FROM sms_outbox")
@@ -70,6 +71,7 @@ done
 
 echo "waiting for the load to end …" >&2
 wait "$BENCH_PID" || true
+wait "$NOTIFIER_PID" || true  # nothing may be queued after the drain check starts
 for ((i = 0; i < 600; i++)); do  # the outbox drains once the notifier stops
     [[ $(psql_hub -At -c "SELECT count(*) FROM sms_outbox WHERE status IN ('queued', 'leased')") == 0 ]] && break
     sleep 0.1

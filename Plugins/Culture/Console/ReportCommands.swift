@@ -33,6 +33,9 @@ enum ReportCommands {
                               summary: LocalizedText(en: "Send the day-before reminders now (the daily job does it by itself)", zh: "立即发送活动前一天提醒（每日任务会自动发送）"),
                               access: CultureAccess.manage) { request in
             try request.arguments.only(["date"], usage: usage)
+            guard request.scope.isEmpty else {
+                throw HuzhuError(.denied, "this runs for every village: an account limited to some villages may not run it", zh: "此命令作用于所有村，限定村的账号不能运行")
+            }
             let tomorrow = stores.time.dayString(stores.time.now().addingTimeInterval(86_400))
             let day = try request.arguments["date"].map { text throws(HuzhuError) in try stores.time.day(text, key: "date", usage: usage) } ?? tomorrow
             let sent = try await stores.reports.remind(day: day)

@@ -26,8 +26,14 @@ struct EventStore: Sendable {
     func add(_ new: NewEvent, actor: Actor) async throws -> CultureEvent {
         try await store.write(as: actor) { tx in
             if let venue = new.venueID {
-                let row = try await tx.query("SELECT capacity FROM culture_venue WHERE id = \(venue)").decode(Int.self).firstElement()
-                guard let venueCapacity = row else { throw HuzhuError(.notFound, "no venue \(venue): see CULTURE VENUE LIST", zh: "没有编号为\(venue)的场地") }
+                let row = try await tx.query("SELECT capacity, village_id FROM culture_venue WHERE id = \(venue)").decode((Int, Int).self).firstElement()
+                guard let (venueCapacity, venueVillage) = row else { throw HuzhuError(.notFound, "no venue \(venue): see CULTURE VENUE LIST", zh: "没有编号为\(venue)的场地") }
+                // An event is held in its own village: booking another village's venue would write to that
+                // village's schedule (and let a cadre reach past their villages).
+                guard venueVillage == new.villageID else {
+                    throw HuzhuError(.invalid, "venue \(venue) is in village \(venueVillage), not the event's village \(new.villageID)",
+                                     zh: "场地\(venue)不在本活动所在的村")
+                }
                 guard new.capacity <= venueCapacity else {
                     throw HuzhuError(.invalid, "venue \(venue) holds \(venueCapacity) people: capacity=\(new.capacity) is too many",
                                      zh: "场地\(venue)只能容纳\(venueCapacity)人")
