@@ -12,10 +12,19 @@ extension ConsoleArguments {
     static func labourDate(_ text: String, key: String, usage: String) throws(HuzhuError) -> String {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+              (2000...2100).contains(year), (1...12).contains(month), (1...Self.daysIn(month, of: year)).contains(day) else {
             throw HuzhuError(.syntax, "\(key)=\(text) must be a date YYYY-MM-DD: usage: \(usage)", zh: "\(key)=\(text) 应为日期 YYYY-MM-DD。用法：\(usage)")
         }
         return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// 28–31: a date such as 2027-02-30 is refused here, not by the store.
+    static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// A comma-separated list of ids (`1,2,3`).

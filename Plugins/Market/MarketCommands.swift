@@ -56,11 +56,20 @@ enum MarketCommands {
     static func date(_ arguments: ConsoleArguments, _ key: String, usage: String) throws(HuzhuError) -> String? {
         guard let text = arguments[key] else { return nil }
         let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil,
-              (1...12).contains(month), (1...31).contains(day) else {
+        guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]), let year = Int(parts[0]),
+              (1...12).contains(month), (1...daysIn(month, of: year)).contains(day) else {
             throw HuzhuError(.syntax, "\(key)=\(text) must be a date YYYY-MM-DD: usage: \(usage)", zh: "\(key)=\(text) 应为日期 YYYY-MM-DD。用法：\(usage)")
         }
         return text
+    }
+
+    /// 28–31: a date such as 2027-02-30 is refused here, not by the store.
+    static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     static func id(_ arguments: ConsoleArguments, _ key: String, usage: String) throws(HuzhuError) -> Int64? {

@@ -43,6 +43,7 @@ import Testing
             let again = try await f.admin.json("LABOUR PLAN \(LabourFixture.day)")
             #expect((again.data as? [String: Any])?["places"] as? Int == 0)
             #expect(try await f.admin.json("LABOUR PLAN 2027-06-12 NOW").code == "SYNTAX")
+            #expect(try await f.admin.json("LABOUR PLAN 2027-02-30").code == "SYNTAX", "a day February does not have")
         }
     }
 }

@@ -25,6 +25,7 @@ import Testing
         try await withTestDaemon(plugins: [MarketPlugin.self]) { daemon in
             let world = try await MarketWorld.make(daemon)
             try await Self.load(world)
+            #expect(try await world.admin.json("MARKET PRICE STATS 土豆 date=2026-02-30").code == "SYNTAX", "a day February does not have")
             let stats = try await world.admin.json("MARKET PRICE STATS 土豆 date=2026-06-14")
             #expect(stats.ok, "\(stats.raw)")
             let data = stats.object
