@@ -173,9 +173,12 @@ enum LabourRequestCommands {
             },
             ConsoleCommand("LABOUR PAY", usage: payUsage, summary: .labour("Record a payment for a job", "登记付款"), access: LabourAccess.writers) { request in
                 let a = request.arguments
-                try a.only(["amount", "method"], usage: payUsage)
-                guard let amount = try a.double("amount", usage: payUsage), amount >= 0 else {
+                try a.only(["amount", "method", "on_behalf"], usage: payUsage)
+                guard let amount = try a.double("amount", usage: payUsage) else {
                     throw HuzhuError(.syntax, "missing amount=<yuan>: usage: \(payUsage)", zh: "缺少 amount=金额。用法：\(payUsage)")
+                }
+                guard amount >= 0 else {
+                    throw HuzhuError(.invalid, "amount=\(LabourFormat.number(amount)) cannot be negative: usage: \(payUsage)", zh: "金额不能为负数")
                 }
                 let method = try a.labourChoice("method", ["cash", "wechat", "alipay", "bank", "other"], usage: payUsage) ?? "cash"
                 let job = try await labour.pay(job: try a.requiredID(0, usage: payUsage), amount: amount, method: method, scope: request.scope, actor: try request.actor())

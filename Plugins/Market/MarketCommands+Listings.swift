@@ -30,7 +30,10 @@ extension MarketCommands {
                     unit: try requiredUnit(a, usage: offerAdd),
                     price: try positive(a, "price", usage: offerAdd), from: try date(a, "from", usage: offerAdd), until: try date(a, "until", usage: offerAdd),
                     consigned: consigned, commissionPct: commission)
-                let created = try await market.createOffer(offer, actor: try request.actor(), scope: request.scope, today: market.today)
+                // Staff listing a member's produce act on that member's behalf (全程代理), as the audit shows.
+                var actor = try request.actor()
+                if actor.onBehalfOf == nil, let member = offer.member { actor = actor.onBehalf(of: member) }
+                let created = try await market.createOffer(offer, actor: actor, scope: request.scope, today: market.today)
                 return ConsoleReply(data: ["offer": created.json, "matches": .array(created.matches.map(\.json))],
                                     line: "OK offer \(created.id) listed, \(created.matches.count) match(es)")
             },

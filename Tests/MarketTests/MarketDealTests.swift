@@ -100,6 +100,9 @@ import Testing
             let world = try await MarketWorld.make(daemon)
             _ = try await world.ok("MARKET OFFER ADD member=1 crop=柑橘 quantity=100 unit=jin price=3")
             _ = try await world.ok("MARKET OFFER ADD member=4 crop=柑橘 quantity=100 unit=jin price=3")
+            // Staff listing a member's produce act on that member's behalf.
+            let listed = try await world.admin.json("AUDIT LIST action=market.offer.add")
+            #expect(Set(listed.rows.compactMap { $0["on_behalf_of"] as? Int }) == [1, 4], "\(listed.raw)")
             let cadre = try await daemon.console(as: "xianshui", roles: [.cadre], villages: ["咸水村"])
             #expect(try await cadre.json("MARKET OFFER ADD member=4 crop=土豆 quantity=100 unit=jin").code == "DENIED")
             #expect(try await cadre.json("MARKET OFFER ADD member=1 crop=土豆 quantity=100 unit=jin").ok)
