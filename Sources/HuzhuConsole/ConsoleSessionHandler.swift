@@ -148,8 +148,12 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         idleTimer = context.eventLoop.scheduleTask(in: delay) {
             let (handler, context) = loopBound.value
-            let idleFor = NIODeadline.now() - handler.lastActivity
             let limit = TimeAmount(handler.server.configuration.idleTimeout)
+            if handler.running || !handler.queued.isEmpty {
+                // A session waiting for its own command's answer is not idle (a login, a long report).
+                handler.lastActivity = .now()
+            }
+            let idleFor = NIODeadline.now() - handler.lastActivity
             if idleFor >= limit {
                 handler.idleTimer = nil
                 handler.fail(HuzhuError(.limit, "closing an idle session", zh: "会话空闲过久，已断开"), context: context, close: true)

@@ -6,6 +6,7 @@ import HuzhuStore
 import Logging
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL server tests run against: one private cluster per test process (or the server named by
 /// `HUZHU_TEST_DATABASE_URL`), a template database migrated once, and a fresh database per test cloned
@@ -80,12 +81,24 @@ public actor TestCluster {
         return ready
     }
 
+    /// Runs `body` on a connection of the process-wide maintenance pool (CREATE/DROP DATABASE).
+    ///
+    /// One pool for the whole test process, never cancelled: a pool created per call and cancelled right
+    /// after can be caught opening a connection and then not stop (postgres-nio #599), and every test
+    /// waiting on this actor for its database would wait with it.
     static func withConnection<T: Sendable>(_ configuration: PostgresClient.Configuration, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: TestLog.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await client.withConnection { try await body($0) }
+        try await maintenanceClient(configuration).withConnection { try await body($0) }
+    }
+
+    private static let maintenance = Mutex<PostgresClient?>(nil)
+
+    private static func maintenanceClient(_ configuration: PostgresClient.Configuration) -> PostgresClient {
+        maintenance.withLock { existing in
+            if let existing { return existing }
+            let client = PostgresClient(configuration: configuration, backgroundLogger: TestLog.logger)
+            Task.detached { await client.run() }  // for the life of the test process
+            existing = client
+            return client
         }
     }
 
