@@ -12,6 +12,18 @@ let huzhu = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathCompo
 //   swift run -c release bus-bench                       # the plain harness: the figures in docs/benchmarks.md
 //
 // The console benchmark is a shell script: ../scripts/bench/console-ping.sh.
+/// Each association plugin's benchmark: starts a daemon with the plugin on a private cluster and measures
+/// its named operations (docs/benchmarks.md): labour — ranking and day plans on the demo county; culture —
+/// registrations under contention and the 活动 listing with 10,000 events; market — 查价 and matching with
+/// 1,000,000 price observations and 100,000 offers.
+let pluginBenchmarks: [Target] = [("labour-bench", "HuzhuLabour"), ("culture-bench", "HuzhuCulture"), ("market-bench", "HuzhuMarket")].map {
+    .executableTarget(name: $0.0, dependencies: [
+        .product(name: "HuzhuTesting", package: huzhu),
+        .product(name: $0.1, package: huzhu),
+        .product(name: "HuzhuKit", package: huzhu),
+    ])
+}
+
 let package = Package(
     name: "HuzhuBenchmarks",
     platforms: [.macOS(.v15)],
@@ -23,7 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
-    targets: [
+    targets: pluginBenchmarks + [
         // The scenarios, shared by both runners.
         .target(
             name: "BusScenarios",
@@ -46,33 +58,6 @@ let package = Package(
         .executableTarget(
             name: "huzhu-bench",
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
-        ),
-        // The industry association: ranking and day plans on the demo county (docs/benchmarks.md).
-        .executableTarget(
-            name: "labour-bench",
-            dependencies: [
-                .product(name: "HuzhuTesting", package: huzhu),
-                .product(name: "HuzhuLabour", package: huzhu),
-                .product(name: "HuzhuKit", package: huzhu),
-            ]
-        ),
-        // The cultural association: registrations under contention, the 活动 listing with 10,000 events.
-        .executableTarget(
-            name: "culture-bench",
-            dependencies: [
-                .product(name: "HuzhuTesting", package: huzhu),
-                .product(name: "HuzhuCulture", package: huzhu),
-                .product(name: "HuzhuKit", package: huzhu),
-            ]
-        ),
-        // The sales plugin: 查价 and matching with 1,000,000 price observations and 100,000 offers.
-        .executableTarget(
-            name: "market-bench",
-            dependencies: [
-                .product(name: "HuzhuTesting", package: huzhu),
-                .product(name: "HuzhuMarket", package: huzhu),
-                .product(name: "HuzhuKit", package: huzhu),
-            ]
         ),
         // The same scenarios under package-benchmark (`swift package benchmark`).
         .executableTarget(

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresClient {
     /// Runs `body` in one transaction and reports failures as the hub's errors: a `HuzhuError` thrown by
-    /// `body` comes out as it is (PostgresNIO wraps it), and constraint violations become `CONFLICT`,
+    /// `body` comes out as it is, and constraint violations become `CONFLICT`,
     /// `NOT_FOUND` or `INVALID` with a message saying what clashed. Everything is rolled back either way.
     ///
     /// Not PostgresNIO's `withTransaction`: after a failure it always sends ROLLBACK, and a ROLLBACK sent on
@@ -22,7 +22,7 @@ extension PostgresClient {
         let message = conflict()
         do {
             return try await withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
+                for try await _ in try await connection.query("BEGIN", logger: logger) {}  // read to the end: see above
                 let value: T
                 do {
                     value = try await body(connection)

@@ -18,24 +18,33 @@ enum Harness {
     /// How long a step may take before the test gives up (a bound against hanging, not a timing check).
     static let patience: Duration = .seconds(60)
 
-    /// A loopback port nobody listens on right now (bound to port 0, read back, released).
+    /// A loopback port nobody uses right now, taken from below the kernel's ephemeral range (32768–60999).
+    ///
+    /// Not a port-0 bind read back and released: the kernel hands that same port to the next `bind(0)`,
+    /// and with every suite of this process binding port 0 for its daemons, a gateway restarted later in
+    /// a test (smsbox after an outage) found its port taken ("bind failed"). Ports below the ephemeral
+    /// range are never handed out that way; each process walks its own stretch of them.
     static func freePort() throws -> Int {
+        for _ in 0..<500 {
+            let port = 20_000 + nextPort.add(1, ordering: .relaxed).newValue % 12_000
+            if canBind(port) { return port }
+        }
+        throw HuzhuError(.internal, "no free loopback port between 20000 and 31999")
+    }
+
+    private static let nextPort = Atomic<Int>(Int(getpid()) % 100 * 120)
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HuzhuError(.internal, "socket failed") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw HuzhuError(.internal, "bind failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        } == 0
     }
 
     /// Whether something accepts connections on this loopback port.

@@ -28,7 +28,7 @@
 # each), for both servers alike; rps is computed over the whole run, p50/p99 are the invocations' medians.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # ROOT, TMP, find_huzhud, start_huzhud, stop_pid, free_port, cleanup
 CLIENTS=${CLIENTS:-50}
 REQUESTS=${REQUESTS:-500000}
 PIPELINED_REQUESTS=${PIPELINED_REQUESTS:-2000000}
@@ -36,51 +36,10 @@ PIPELINE=${PIPELINE:-16}
 ROUNDS=${ROUNDS:-3}
 CHUNK=${CHUNK:-100000}
 PIPELINED_CHUNK=${PIPELINED_CHUNK:-500000}
-SCRATCH="$ROOT/.build-bench"
 
 for tool in redis-server redis-benchmark redis-cli python3; do
     command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
 done
-
-if [[ -n "${HUZHUD:-}" ]]; then
-    BIN=$HUZHUD
-else
-    if [[ -z "${SKIP_BUILD:-}" ]]; then
-        echo "building huzhud (release) into $SCRATCH …" >&2
-        (cd "$ROOT" && swift build -c release --product huzhud --scratch-path "$SCRATCH") >&2
-    fi
-    BIN="$SCRATCH/release/huzhud"
-fi
-[[ -x "$BIN" ]] || { echo "no huzhud binary at $BIN" >&2; exit 1; }
-
-TMP=$(mktemp -d /tmp/huzhu-console-bench.XXXXXX)
-chmod 755 "$TMP"  # as root, the embedded PostgreSQL runs as its own user and must reach the data folder
-HUZHUD_PID=""
-REDIS_PID=""
-
-stop_pid() {  # stop_pid PID SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL
-    local pid=$1 limit=$2 i
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < limit * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    echo "pid $pid did not stop in ${limit}s: killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    stop_pid "$REDIS_PID" 10
-    stop_pid "$HUZHUD_PID" 60  # it stops its embedded PostgreSQL on SIGTERM
-    if [[ -n "${KEEP:-}" ]]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 cpu_ticks() {  # utime+stime of a process, all threads, in clock ticks
     # Fields after the ")" that ends the command name: state is field 3, utime 14, stime 15.
@@ -88,21 +47,10 @@ cpu_ticks() {  # utime+stime of a process, all threads, in clock ticks
 }
 
 HZ=$(getconf CLK_TCK)
-CONSOLE_PORT=$(free_port)
-HTTP_PORT=$(free_port)
+find_huzhud
+# PING works before login; redis-benchmark's 50 connections never log in, hence the higher cap.
+start_huzhud --console-max-unauthenticated 100
 REDIS_PORT=$(free_port)
-
-# huzhud, fresh data folder; PING works before login, so the password only has to be set.
-export HUZHU_ADMIN_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$BIN" run --data-dir "$TMP/data" --console "127.0.0.1:$CONSOLE_PORT" --http "127.0.0.1:$HTTP_PORT" \
-    --console-max-unauthenticated 100 --log-level notice >"$TMP/huzhud.log" 2>&1 &
-HUZHUD_PID=$!
-for ((i = 0; i < 1200; i++)); do  # up to 120 s: the first start creates the PostgreSQL cluster
-    grep -q "listening" "$TMP/huzhud.log" && break
-    kill -0 "$HUZHUD_PID" 2>/dev/null || { echo "huzhud exited:" >&2; tail -20 "$TMP/huzhud.log" >&2; exit 1; }
-    sleep 0.1
-done
-grep -q "listening" "$TMP/huzhud.log" || { echo "huzhud not listening after 120 s:" >&2; tail -20 "$TMP/huzhud.log" >&2; exit 1; }
 # The console answers an inline PING with +PONG\r\n, as Redis does.
 printf 'PING\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CONSOLE_PORT; cat >&3; head -c 7 <&3" | grep -q '+PONG' \
     || { echo "huzhud does not answer PING on $CONSOLE_PORT" >&2; exit 1; }
@@ -110,6 +58,7 @@ printf 'PING\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$CONSOLE_PORT;
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
     --dir "$TMP" --logfile "$TMP/redis.log" &
 REDIS_PID=$!
+EXTRA_PIDS+=("$REDIS_PID")
 for ((i = 0; i < 100; i++)); do
     redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
     sleep 0.1

@@ -35,7 +35,7 @@ enum FirstStart {
     /// True when the store holds the demo county (so plugins add their demo data to it).
     static func hasDemoCounty(_ client: PostgresClient, logger: Logger) async throws -> Bool {
         let rows = try await client.query("SELECT EXISTS (SELECT 1 FROM member WHERE is_demo)", logger: logger)
-        return try await rows.decode(Bool.self).first(where: { _ in true }) ?? false
+        return try await rows.decode(Bool.self).firstElement() ?? false
     }
 
     static func loadDemoIfEmpty(_ client: PostgresClient, logger: Logger) async throws {

@@ -17,19 +17,17 @@ extension CoreCommands {
                 let member = try a.requiredID(0, usage: sendUsage)
                 let text = a.positional[1].trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !text.isEmpty, text.count <= 500 else {
-                    throw HuzhuError(.invalid, "the text must have 1 to 500 characters", zh: "短信内容应为 1 到 500 个字")
+                    throw HuzhuError(.invalid, "the text must have 1 to 500 characters: \(sendUsage)", zh: "短信内容应为 1 到 500 个字：\(sendUsage)")
                 }
                 let urgent = try a.bool("urgent", usage: sendUsage) ?? false
                 let scope = request.scope
                 let actor = try request.actor()
                 let id = try await hub.store.handle.write(as: actor) { tx in
-                    if !scope.isEmpty {
-                        let rows = try await tx.query("SELECT village_id FROM member WHERE id = \(member)")
-                        var village: Int?
-                        for try await value in rows.decode(Int.self) { village = value }
-                        guard let village, scope.contains(village) else {
-                            throw HuzhuError(.denied, "member \(member) is not in your villages", zh: "村民 \(member) 不在您负责的村")
-                        }
+                    guard let found = try await Directory.member(member, scope: [], forUpdate: false, on: tx.connection) else {
+                        throw HuzhuError(.notFound, "no member \(member): see MEMBER FIND", zh: "没有编号为 \(member) 的村民")
+                    }
+                    guard scope.isEmpty || scope.contains(found.villageID) else {
+                        throw HuzhuError(.denied, "member \(member) is not in your villages", zh: "村民 \(member) 不在您负责的村")
                     }
                     let id = try await tx.notify(member: member, LocalizedText(en: text, zh: text), urgent: urgent)
                     try await tx.audit("sms.send", target: "member:\(member)", after: ["text": .string(text), "outbox": id.map { .int(Int($0)) } ?? .null])
