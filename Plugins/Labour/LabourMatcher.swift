@@ -101,8 +101,7 @@ enum LabourMatcher {
         let dayFacts = try await Self.day(connection, day, settings: settings, logger: logger)
         let found = facts(for: request, day: day, weekday: weekday(day), excluding: Set(excluding), snapshot: snapshot, facts: dayFacts)
         var ranked = rank(found.map { ($0.0, "", snapshot.workers[$0.1].village) }, areaMu: request.areaMu, crew: request.crew,
-                          weights: settings.weights)
-        if let limit, ranked.count > limit { ranked.removeSubrange(limit...) }
+                          weights: settings.weights, limit: limit)
         // Names only for those shown.
         let shown = ranked.prefix(named).map(\.facts.worker)
         let names = try await connection.query("SELECT id, name FROM member WHERE id = ANY(\(shown)::bigint[])", logger: logger)
@@ -112,13 +111,27 @@ enum LabourMatcher {
         return (found.count, ranked)
     }
 
-    /// Scores and sorts (best first; ties by worker id so the order is stable).
-    static func rank(_ found: [(LabourCandidateFacts, String, Int)], areaMu: Double?, crew: Int, weights: LabourWeights) -> [LabourCandidate] {
+    /// Scores and sorts (best first; ties by worker id so the order is stable), keeping the best `limit`.
+    static func rank(
+        _ found: [(LabourCandidateFacts, String, Int)], areaMu: Double?, crew: Int, weights: LabourWeights, limit: Int? = nil
+    ) -> [LabourCandidate] {
         let costs = found.map { LabourScore.cost(price: $0.0.price, unit: $0.0.unit, areaMu: areaMu, crew: crew) }
         let cheapest = costs.min() ?? 0
-        return zip(found, costs).map { item, cost in
+        let all = zip(found, costs).map { item, cost in
             LabourCandidate(facts: item.0, name: item.1, village: item.2, cost: cost,
                             score: LabourScore.of(item.0, cost: cost, cheapest: cheapest, weights: weights))
-        }.sorted { $0.score.total != $1.score.total ? $0.score.total > $1.score.total : $0.facts.worker < $1.facts.worker }
+        }
+        let better: (LabourCandidate, LabourCandidate) -> Bool = {
+            $0.score.total != $1.score.total ? $0.score.total > $1.score.total : $0.facts.worker < $1.facts.worker
+        }
+        guard let limit, limit * 8 < all.count else { return Array(all.sorted(by: better).prefix(limit ?? all.count)) }
+        // A few offers out of hundreds of candidates: keep the best few in order instead of sorting them all.
+        var best: [LabourCandidate] = []
+        best.reserveCapacity(limit + 1)
+        for candidate in all where best.count < limit || better(candidate, best[best.count - 1]) {
+            best.insert(candidate, at: best.firstIndex { better(candidate, $0) } ?? best.count)
+            if best.count > limit { best.removeLast() }
+        }
+        return best
     }
 }

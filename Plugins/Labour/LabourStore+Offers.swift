@@ -46,21 +46,21 @@ extension LabourStore {
             let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
             let village = try await labourFirst(tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self)) ?? ""
             let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
-            for candidate in candidates {
-                try await tx.execute(
-                    """
-                    INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
-                    VALUES (\(job.id), \(candidate.facts.worker), \(team), \(candidate.score.total), \(now), \(expires))
-                    """)
-                try await tx.notify(member: candidate.facts.worker, LocalizedText(
+            // One statement for the offers and one for the SMS, however many candidates.
+            let workers = candidates.map(\.facts.worker)
+            try await tx.execute(
+                """
+                INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
+                SELECT \(job.id), worker, \(team), score, \(now), \(expires) FROM unnest(\(workers)::bigint[], \(candidates.map(\.score.total))::float8[]) AS o(worker, score)
+                """)
+            try await tx.notify(candidates.map { candidate in
+                (candidate.facts.worker, LocalizedText(
                     en: "Job \(job.id): \(task.en) \(request.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(job.day), \(LabourFormat.number(candidate.cost)) yuan. Reply OK \(job.id)",
-                    zh: "活\(job.id)：\(teamText)\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"),
-                    urgent: true)
-            }
+                    zh: "活\(job.id)：\(teamText)\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"))
+            }, urgent: true)
             if !candidates.isEmpty {
                 try await tx.execute("UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open'")
                 job.state = "offered"
-                let workers = candidates.map(\.facts.worker)
                 try await tx.audit("labour.job.offer", target: "labour_job:\(job.id)", after: ["workers": .array(workers.map { .int(Int($0)) })])
                 try await tx.emit(LabourJobOffered(job: job.id, request: request.id, task: request.task, date: job.day, workers: workers,
                                                    expiresAt: ISO8601DateFormatter().string(from: expires)), publisher: "labour")

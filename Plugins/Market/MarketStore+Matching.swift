@@ -120,6 +120,7 @@ extension MarketStore {
     /// Records proposed matches (once per offer and demand), tells both sides by SMS, and emits
     /// `market.match.found`. Phone numbers are never in these texts: staff connect the two sides.
     func propose(_ matches: [MatchCandidate], tx: WriteTransaction) async throws {
+        var notes: [(member: Int64, text: LocalizedText)] = []  // sent together: one statement
         for match in matches {
             guard let id = try await tx.first(
                 """
@@ -132,16 +133,17 @@ extension MarketStore {
             let distance = match.distanceKm.map { "距\(Int($0.rounded()))公里" } ?? ""
             let priceEn = match.price.map { "\(MarketFormat.number($0))/\(match.unit.en)" } ?? "price open"
             let distanceEn = match.distanceKm.map { ", \(Int($0.rounded()))km" } ?? ""
-            try await tx.notify(member: match.farmer, LocalizedText(
+            notes.append((match.farmer, LocalizedText(
                 en: "Buyer for offer \(match.offer) (\(match.crop)): \(MarketFormat.number(match.quantity))\(match.unit.en) at \(priceEn)\(distanceEn). Staff will call.",
-                zh: "有买家要您的\(amount)（供货\(match.offer)号），\(price)，\(distance)。服务中心将联系您。"))
+                zh: "有买家要您的\(amount)（供货\(match.offer)号），\(price)，\(distance)。服务中心将联系您。")))
             if let buyer = match.buyerMember {
-                try await tx.notify(member: buyer, LocalizedText(
+                notes.append((buyer, LocalizedText(
                     en: "Demand \(match.demand): \(MarketFormat.number(match.quantity))\(match.unit.en) \(match.crop) at \(priceEn)\(distanceEn). Staff will call.",
-                    zh: "为您的收购\(match.demand)号找到\(amount)，\(price)，\(distance)。服务中心将联系您。"))
+                    zh: "为您的收购\(match.demand)号找到\(amount)，\(price)，\(distance)。服务中心将联系您。")))
             }
             try await tx.emit(MarketMatchFound(match: id, offer: match.offer, demand: match.demand, crop: match.crop, quantity: match.quantity,
                                                unit: match.unit.rawValue, price: match.price, distanceKm: match.distanceKm), publisher: "market")
         }
+        try await tx.notify(notes)
     }
 }

@@ -28,6 +28,7 @@ public struct SMSRouter: Sendable {
     public let intents: [SMSIntent]
     private let entries: [Entry]
     private let vocabulary: @Sendable () -> SMSVocabulary
+    private let foldCache = SMSFoldCache()
 
     private struct Entry: Sendable {
         let word: [Character]  // normalised, ASCII folded
@@ -82,9 +83,10 @@ public struct SMSRouter: Sendable {
         let normalised = SMSText.normalise(text)
         var body = Array(SMSText.foldASCII(normalised))
         var original = Array(normalised)
-        let noise = SMSWordMatch.fold(vocabulary.leadingNoise)
-        let blockers = SMSWordMatch.fold(vocabulary.keywordBlockers)
-        let variants = vocabulary.keywordVariants.map { (Array(SMSText.foldASCII(SMSText.normalise($0.key))), $0.value) }
+        let folded = foldCache.folded(vocabulary)
+        let noise = folded.noise
+        let blockers = folded.blockers
+        let variants = folded.variants
 
         while !body.isEmpty {
             if let match = keyword(in: body, blockers: blockers, variants: variants) {
@@ -103,7 +105,7 @@ public struct SMSRouter: Sendable {
     // MARK: - Matching
 
     private func keyword(
-        in body: [Character], blockers: [[Character]], variants: [([Character], String)]
+        in body: [Character], blockers: [[Character]], variants: [(word: [Character], keyword: [Character])]
     ) -> (entry: Entry, length: Int)? {
         let blocked = SMSWordMatch.longest(blockers, in: body, at: 0) ?? 0
         let direct = entries.first { entry in
@@ -111,11 +113,8 @@ public struct SMSRouter: Sendable {
                 && (!entry.isAlias || entry.word.count == body.count || !SMSText.isASCIILetter(body[entry.word.count]))
         }
         // A variant longer than the keyword found (查价格 over 查价) stands for its keyword.
-        let variant = variants.filter { body.starts(with: $0.0) && $0.0.count > (direct?.word.count ?? 0) }.max { $0.0.count < $1.0.count }
-        if let variant {
-            let target = Array(SMSText.foldASCII(SMSText.normalise(variant.1)))
-            if let entry = entries.first(where: { $0.word == target }) { return (entry, variant.0.count) }
-        }
+        let variant = variants.filter { body.starts(with: $0.word) && $0.word.count > (direct?.word.count ?? 0) }.max { $0.word.count < $1.word.count }
+        if let variant, let entry = entries.first(where: { $0.word == variant.keyword }) { return (entry, variant.word.count) }
         return direct.map { ($0, $0.word.count) }
     }
 

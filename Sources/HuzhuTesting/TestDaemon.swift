@@ -47,6 +47,7 @@ public final class TestDaemon: Sendable {
         configuration.http = HostPort(host: "127.0.0.1", port: 0)
         configuration.adminPassword = "admin-test-password"
         configuration.passwordRounds = 1_000  // the cost is not under test; logins stay fast
+        configuration.storeKeptOpen = 1  // many daemons share the test cluster's connections
         configure(&configuration)
         let daemon = HuzhuDaemon(configuration: configuration, plugins: plugins, metrics: TestMetrics.registry, logger: logger)
         let (readyStream, readyContinuation) = AsyncStream.makeStream(of: DaemonReady.self)

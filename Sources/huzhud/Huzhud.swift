@@ -18,7 +18,6 @@ func enabledPlugins(_ configuration: HuzhuConfiguration) -> [any HuzhuPlugin.Typ
     builtInPlugins.filter { !configuration.disabledPlugins.contains($0.identity.id) }
 }
 
-@main
 struct Huzhud: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huzhud",

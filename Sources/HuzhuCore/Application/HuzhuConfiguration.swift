@@ -22,6 +22,8 @@ public struct HuzhuConfiguration: Sendable {
     public var consoleThreads = ProcessInfo.processInfo.activeProcessorCount <= 2 ? 1 : 2
     public var consoleMaxConnections = 512
     public var consoleMaxUnauthenticated = 32
+    /// Database connections the pool keeps open however quiet it is (see `HubStore.open`).
+    public var storeKeptOpen = 12
     /// The HTTP side door (gateway webhooks, health, metrics).
     public var http = HostPort(host: "127.0.0.1", port: 7701)
     /// The hub's time zone: SMS dates and quiet hours are read in it.
@@ -106,6 +108,12 @@ public struct HuzhuConfiguration: Sendable {
         Setting(key: "console_max_unauthenticated", environment: "HUZHU_CONSOLE_MAX_UNAUTHENTICATED", flag: "--console-max-unauthenticated",
                 help: "console connections not yet logged in, at most (default 32)") { config, value throws(HuzhuError) in
             config.consoleMaxUnauthenticated = try parseCount(value, setting: "console_max_unauthenticated")
+        },
+        Setting(key: "store_kept_open", environment: "HUZHU_STORE_KEPT_OPEN", flag: "--store-kept-open",
+                help: "database connections kept open when quiet (default 12, at most 32)") { config, value throws(HuzhuError) in
+            let count = try parseCount(value, setting: "store_kept_open")
+            guard count < 32 else { throw HuzhuError(.invalid, "store_kept_open must be below the pool's 32 connections, not \(count)") }
+            config.storeKeptOpen = count
         },
         Setting(key: "http", environment: "HUZHU_HTTP", flag: "--http", help: "HTTP address HOST:PORT (gateways, health, metrics)") { config, value throws(HuzhuError) in config.http = try HostPort(parsing: value, setting: "http") },
         Setting(key: "time_zone", environment: "HUZHU_TIME_ZONE", flag: "--time-zone", help: "the hub's time zone") { config, value throws(HuzhuError) in

@@ -130,8 +130,9 @@ struct HubService: Service {
         consoleConfiguration.maximumUnauthenticated = configuration.consoleMaxUnauthenticated
         consoleConfiguration.authenticationTimeout = configuration.consoleAuthenticationTimeout
         consoleConfiguration.idleTimeout = configuration.consoleIdleTimeout
-        let consoleLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.consoleThreads)
-        defer { consoleLoops.shutdownGracefully { _ in } }
+        let ownLoops = SharedEventLoops.installed ? nil : MultiThreadedEventLoopGroup(numberOfThreads: configuration.consoleThreads)
+        defer { ownLoops?.shutdownGracefully { _ in } }
+        let consoleLoops: any EventLoopGroup = ownLoops ?? MultiThreadedEventLoopGroup.singleton
         let console = ConsoleServer(
             configuration: consoleConfiguration, registry: registry,
             authenticator: StaffAuthenticator(accounts: hub.accounts, throttle: LoginThrottle()), bus: store.bus,

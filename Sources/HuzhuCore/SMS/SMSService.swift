@@ -1,6 +1,7 @@
 import Foundation
 import HuzhuKit
 import HuzhuSMS
+import Logging
 import Synchronization
 
 /// What `SMS IN` answers: the reply to send back (empty: send nothing) and its segment count.
@@ -23,6 +24,7 @@ public final class SMSService: Sendable {
     private let inboundLimit = InboundLimit()
     /// Longest text handled; longer messages get a polite refusal (real SMS concatenations stay far below).
     static let maximumLength = 1_000
+    static let logger = Logger(label: "huzhu.sms")
 
     init(store: any HubStoreHandle, directory: Directory, words: any SMSWordBook, timeZone: TimeZone, clock: any HuzhuClock) {
         self.store = store
@@ -52,11 +54,18 @@ public final class SMSService: Sendable {
         let receivedAt = at ?? clock.now()
         let text = String(rawText.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" }.map(Character.init))
 
-        let claim = try await claim(phone: phone, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt)
-        if case .answered(let reply) = claim { return reply }
-        guard case .claimed(let messageID) = claim else { throw HuzhuError(.internal, "unexpected claim state") }
-
-        let member = try await directory.member(phone: phone)
+        let messageID: Int64
+        let member: Member?
+        if let stored = try await storeNew(phone: phone, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt) {
+            (messageID, member) = stored
+        } else {
+            let claim = try await claim(phone: phone, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt)
+            guard case .claimed(let id) = claim else {
+                if case .answered(let reply) = claim { return reply }
+                throw HuzhuError(.internal, "unexpected claim state")
+            }
+            (messageID, member) = (id, try await directory.member(phone: phone))
+        }
         let language = member?.language ?? .zh
         var intent = CoreSMS.unknown
         var slots: JSONValue = [:]
@@ -94,15 +103,38 @@ public final class SMSService: Sendable {
         }
         let replyText = reply.text(in: language)
         let answer = SMSReply(reply: replyText, segments: SMSSegments.count(replyText), intent: intent)
-        try await store.write(as: Actor("sms:\(phone.e164)", onBehalfOf: member?.id)) { tx in
-            try await tx.execute(
+        // One statement, so no transaction around it: a round trip saved on every message.
+        try await store.read { connection in
+            for try await _ in try await connection.query(
                 """
                 UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::jsonb,
                     reply = \(answer.reply), segments = \(answer.segments), answered = true
                 WHERE id = \(messageID)
-                """)
+                """, logger: Self.logger) {}
         }
         return answer
+    }
+
+    /// Stores a new message and looks up its sender in one statement (one round trip, no transaction).
+    /// Nil when the gateway id was seen before: `claim` then decides what to do with the redelivery.
+    private func storeNew(phone: PhoneNumber, text: String, gatewayID: String?, gateway: String, receivedAt: Date) async throws -> (Int64, Member?)? {
+        let row = try await store.read { connection in
+            try await connection.query(
+                """
+                WITH sender AS (SELECT id, household_id, village_id, name, phone, language, opted_out FROM member WHERE phone = \(phone.e164)),
+                claimed AS (
+                    INSERT INTO sms_inbound (gateway, gateway_id, phone, member_id, text, received_at, intent, reply, segments)
+                    VALUES (\(gateway), \(gatewayID), \(phone.e164), (SELECT id FROM sender), \(text), \(receivedAt), 'pending', '', 0)
+                    ON CONFLICT (gateway, gateway_id) DO NOTHING RETURNING id
+                )
+                SELECT claimed.id, sender.id, sender.household_id, sender.village_id, sender.name, sender.phone, sender.language, sender.opted_out
+                FROM claimed LEFT JOIN sender ON true
+                """, logger: Self.logger
+            ).decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self).firstElement()
+        }
+        guard let row else { return nil }
+        guard let id = row.1, let village = row.3, let name = row.4, let language = row.6, let optedOut = row.7 else { return (row.0, nil) }
+        return (row.0, Directory.member(from: (id, row.2, village, name, row.5, language, optedOut)))
     }
 
     enum Claim { case claimed(Int64), answered(SMSReply) }

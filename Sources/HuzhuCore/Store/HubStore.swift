@@ -37,6 +37,10 @@ public final class HubStore: Sendable {
     public static func open(_ configuration: HuzhuConfiguration, logger: Logger) async throws -> HubStore {
         var poolOptions = PostgresClient.Configuration.Options()
         poolOptions.maximumConnections = poolSize
+        // Kept open (`store_kept_open`): enough for a busy hour's concurrency, so the pool does not start an
+        // idle-timeout timer each time it takes a connection back. PostgresNIO runs every pool timer as
+        // tasks around `Task.sleep`; under SMS load those timers cost more CPU than the statements.
+        poolOptions.minimumConnections = configuration.storeKeptOpen
         if let url = configuration.databaseURL {
             let parsed = try DatabaseURL(url)
             var clientConfiguration = parsed.configuration
@@ -51,6 +55,11 @@ public final class HubStore: Sendable {
             logger: logger)
         let outcome = try await cluster.start()
         var clientConfiguration = try await cluster.clientConfiguration()
+        // No keep-alive query on the embedded cluster's Unix socket: a dead server closes the socket at
+        // once, and the keep-alive's timer, re-armed every time a connection goes back to the pool, was
+        // the daemon's largest single cost under load. A server over TCP keeps it (a network path can die
+        // silently).
+        poolOptions.keepAliveBehavior = nil
         clientConfiguration.options = poolOptions
         let socket = await cluster.socketPath ?? "?"
         return HubStore(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: logger),

@@ -16,19 +16,19 @@ public struct PooledStore: HubStoreHandle {
     /// Publishes committed events and records them dispatched.
     let outbox: OutboxDispatcher
     let logger: Logger
-    let connectionTimeout: Duration
+    let waits: ConnectionWaits
 
     public init(client: PostgresClient, bus: LocalBus, logger: Logger, connectionTimeout: Duration = .seconds(5)) {
         self.client = client
         self.outbox = OutboxDispatcher(client: client, bus: bus, logger: logger)
         self.logger = logger
-        self.connectionTimeout = connectionTimeout
+        self.waits = ConnectionWaits(timeout: connectionTimeout)
     }
 
     public func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await boundedWait { client, started in
+        try await boundedWait { client, obtained in
             try await client.withConnection { connection in
-                started.mark()
+                obtained()
                 return try await body(connection)
             }
         }
@@ -36,9 +36,9 @@ public struct PooledStore: HubStoreHandle {
 
     public func write<T: Sendable>(as actor: Actor, conflict: String, _ body: (WriteTransaction) async throws -> T) async throws -> T {
         let logger = self.logger
-        let (result, events) = try await boundedWait { client, started in
+        let (result, events) = try await boundedWait { client, obtained in
             try await client.writeTransaction(logger: logger, conflict: conflict) { connection in
-                started.mark()
+                obtained()
                 let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
                 let result = try await body(transaction)
                 return (result, transaction.events)
@@ -49,11 +49,12 @@ public struct PooledStore: HubStoreHandle {
     }
 
     /// Runs `operation`, failing with UNAVAILABLE if it has not got a connection within the timeout.
-    /// Once the operation's body runs (it marks `started` through the pool's first callback), it is not cut short.
-    private func boundedWait<T: Sendable>(_ operation: (PostgresClient, ConnectionObtained) async throws -> T) async throws -> T {
-        let started = ConnectionObtained()
+    /// Once the operation's body runs (it calls `obtained` first thing), it is not cut short.
+    private func boundedWait<T: Sendable>(_ operation: (PostgresClient, @Sendable () -> Void) async throws -> T) async throws -> T {
         let client = self.client
-        let timeout = connectionTimeout
+        let waits = self.waits
+        let wait = waits.begin()
+        let obtained: @Sendable () -> Void = { waits.obtained(wait) }
         do {
             // The task group awaits its children before returning, so the closure does not really escape;
             // it runs in one child while this task waits, never concurrently with its other users, so
@@ -61,11 +62,10 @@ public struct PooledStore: HubStoreHandle {
             return try await withoutActuallyEscaping(operation) { operation in
                 nonisolated(unsafe) let operation = operation
                 return try await withThrowingTaskGroup(of: T?.self) { group in
-                    group.addTask { try await operation(client, started) }
+                    group.addTask { try await operation(client, obtained) }
                     group.addTask {
-                        try await Task.sleep(for: timeout)
-                        if !started.happened {
-                            throw HuzhuError(.unavailable, "the database did not answer within \(timeout): try again shortly",
+                        if await wait.expired() {
+                            throw HuzhuError(.unavailable, "the database did not answer within \(waits.timeout): try again shortly",
                                              zh: "数据库暂时无法连接，请稍后再试")
                         }
                         return nil
@@ -80,8 +80,10 @@ public struct PooledStore: HubStoreHandle {
                 }
             }
         } catch let error as HuzhuError {
+            waits.obtained(wait)  // ends the watch if the operation failed before getting a connection
             throw error
         } catch {
+            waits.obtained(wait)
             throw Self.translate(error)
         }
     }
@@ -93,11 +95,4 @@ public struct PooledStore: HubStoreHandle {
         }
         return StoreErrors.translate(error, conflict: "the change clashes with an existing record")
     }
-}
-
-/// Set once the pool has handed out a connection: the wait is over (the work itself is not time-boxed).
-final class ConnectionObtained: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func mark() { flag.store(true, ordering: .releasing) }
-    var happened: Bool { flag.load(ordering: .acquiring) }
 }

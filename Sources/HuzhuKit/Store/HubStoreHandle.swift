@@ -81,36 +81,61 @@ extension WriteTransaction {
     /// Nothing is sent to a member without a phone, who opted out (退订), or who is demo data (their
     /// numbers belong to nobody we know): the row is kept as `suppressed` so the decision is visible.
     /// The same text to the same number more than twice in ten minutes is held too (loop guard).
-    /// Non-urgent notifications wait for the end of quiet hours.
+    /// Non-urgent notifications wait for the end of quiet hours. Returns the outbox row (nil: no phone).
     @discardableResult
     public func notify(member: Int64, _ text: LocalizedText, urgent: Bool = false) async throws -> Int64? {
-        let rows = try await query("SELECT phone, language, opted_out, is_demo FROM member WHERE id = \(member)")
-        var found: (String?, String, Bool, Bool)?
-        for try await row in rows.decode((String?, String, Bool, Bool).self) { found = row }
-        guard let (phone, language, optedOut, isDemo) = found else {
-            throw HuzhuError(.notFound, "no member \(member) to notify")
+        try await notify([(member, text)], urgent: urgent).first ?? nil
+    }
+
+    /// Queues several notifications in one statement (one round trip however many): as `notify(member:)`
+    /// for each, in order. Throws NOT_FOUND, rolling the transaction back, if a member does not exist.
+    /// The loop guard counts what was queued before this call, not the other notes of the same call.
+    @discardableResult
+    public func notify(_ notes: [(member: Int64, text: LocalizedText)], urgent: Bool = false) async throws -> [Int64?] {
+        guard !notes.isEmpty else { return [] }
+        let members = notes.map(\.member)
+        let zh = notes.map(\.text.zh), en = notes.map(\.text.en)
+        let zhSegments = zh.map(SMSSegments.count), enSegments = en.map(SMSSegments.count)
+        let rows = try await query(
+            """
+            WITH note AS (
+                SELECT * FROM unnest(\(members)::bigint[], \(zh)::text[], \(en)::text[], \(zhSegments)::int[], \(enSegments)::int[])
+                    WITH ORDINALITY AS n(member_id, zh, en, zh_segments, en_segments, position)
+            ), target AS (
+                SELECT n.position, m.id AS member_id, m.phone, m.is_demo, m.opted_out,
+                       CASE WHEN m.language = 'en' THEN n.en ELSE n.zh END AS text,
+                       CASE WHEN m.language = 'en' THEN n.en_segments ELSE n.zh_segments END AS segments
+                FROM note n JOIN member m ON m.id = n.member_id
+            ), judged AS (
+                SELECT t.*, CASE
+                    WHEN t.is_demo THEN 'demo member: never sent'
+                    WHEN t.opted_out THEN 'the member opted out (退订)'
+                    WHEN (SELECT count(*) FROM sms_outbox o
+                          WHERE o.phone = t.phone AND o.text = t.text AND o.created_at > now() - interval '10 minutes') >= 2
+                        THEN 'loop guard: the same text to this number twice in ten minutes already'
+                    END AS reason
+                FROM target t WHERE t.phone IS NOT NULL
+            ), inserted AS (
+                INSERT INTO sms_outbox (phone, member_id, text, segments, kind, urgent, status, last_error)
+                SELECT phone, member_id, text, segments, 'notification', \(urgent),
+                       CASE WHEN reason IS NULL THEN 'queued' ELSE 'suppressed' END, reason
+                FROM judged ORDER BY position
+                RETURNING id
+            )
+            SELECT (SELECT count(*) FROM target)::int, coalesce((SELECT array_agg(id ORDER BY id) FROM inserted), '{}'),
+                   coalesce((SELECT array_agg(position ORDER BY position) FROM judged), '{}')
+            """)
+        var found = 0
+        var ids: [Int64] = []
+        var positions: [Int64] = []
+        for try await row in rows.decode((Int, [Int64], [Int64]).self) { (found, ids, positions) = row }
+        guard found == notes.count else {
+            throw HuzhuError(.notFound, "no member \(members.count == 1 ? String(members[0]) : "among \(members)") to notify")
         }
-        guard let phone else { return nil }
-        let body = text.text(in: Language(rawValue: language) ?? .zh)
-        let recent = try await query(
-            """
-            SELECT count(*) FROM sms_outbox
-            WHERE phone = \(phone) AND text = \(body) AND created_at > now() - interval '10 minutes'
-            """)
-        var repeats = 0
-        for try await count in recent.decode(Int.self) { repeats = count }
-        let reason: String? = isDemo ? "demo member: never sent" : optedOut ? "the member opted out (退订)"
-            : repeats >= 2 ? "loop guard: the same text to this number twice in ten minutes already" : nil
-        let inserted = try await query(
-            """
-            INSERT INTO sms_outbox (phone, member_id, text, segments, kind, urgent, status, last_error)
-            VALUES (\(phone), \(member), \(body), \(SMSSegments.count(body)), 'notification', \(urgent),
-                    \(reason == nil ? "queued" : "suppressed"), \(reason))
-            RETURNING id
-            """)
-        var id: Int64?
-        for try await value in inserted.decode(Int64.self) { id = value }
-        return id
+        // Identity values are handed out in insertion order, which follows the notes' order.
+        var result = [Int64?](repeating: nil, count: notes.count)
+        for (position, id) in zip(positions, ids) { result[Int(position) - 1] = id }
+        return result
     }
 }
 
