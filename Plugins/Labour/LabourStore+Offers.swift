@@ -63,7 +63,7 @@ extension LabourStore {
                 job.state = "offered"
                 try await tx.audit("labour.job.offer", target: "labour_job:\(job.id)", after: ["workers": .array(workers.map { .int(Int($0)) })])
                 try await tx.emit(LabourJobOffered(job: job.id, request: request.id, task: request.task, date: job.day, workers: workers,
-                                                   expiresAt: ISO8601DateFormatter().string(from: expires)), publisher: "labour")
+                                                   expiresAt: expires.formatted(.iso8601)), publisher: "labour")
             }
             return (job, Array(candidates))
         }

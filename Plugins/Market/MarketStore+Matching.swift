@@ -29,7 +29,9 @@ extension MarketStore {
 
     /// Open demands a (just created) offer fits, nearest first.
     func demandsMatching(offer: Int64, tx: WriteTransaction) async throws -> [MatchCandidate] {
-        let rows = try await tx.query(
+        // Prepared: planning this join took PostgreSQL longer than running it (11 ms against 1 ms).
+        enum DemandsMatching: PreparedStatementName {}
+        let rows = try await tx.connection.prepared(DemandsMatching.self,
             """
             SELECT o.id, d.id, o.member_id, b.member_id, o.crop, o.quantity - o.reserved, o.unit, o.kg_per_unit, o.price,
                    d.quantity * d.kg_per_unit, d.price_per_kg, k.km
@@ -47,8 +49,8 @@ extension MarketStore {
                    OR (o.quantity - o.reserved) * o.kg_per_unit >= d.quantity * d.kg_per_unit * \(settings.minSharePct) / 100)
             ORDER BY k.km NULLS LAST, d.price_per_kg DESC NULLS LAST, d.id
             LIMIT \(settings.matchLimit)
-            """)
-        return try await candidates(rows.decode(CandidateRow.self))
+            """, logger: tx.logger)
+        return try await candidates(rows.map { try $0.decode(CandidateRow.self) })
     }
 
     /// Open offers that fit a demand, nearest and cheapest first: the query behind `MARKET MATCH FIND` and

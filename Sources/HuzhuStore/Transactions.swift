@@ -28,11 +28,11 @@ extension PostgresClient {
                     value = try await body(connection)
                 } catch {
                     if !connection.isClosed, !StoreErrors.isConnectionLost(error) {
-                        try? await connection.query("ROLLBACK", logger: logger)
+                        do { for try await _ in try await connection.query("ROLLBACK", logger: logger) {} } catch {}
                     }
                     throw error
                 }
-                try await connection.query("COMMIT", logger: logger)
+                for try await _ in try await connection.query("COMMIT", logger: logger) {}
                 return value
             }
         } catch {

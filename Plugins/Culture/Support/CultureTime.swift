@@ -5,6 +5,16 @@ import HuzhuKit
 struct CultureTime: Sendable {
     let timeZone: TimeZone
     let clock: any HuzhuClock
+    /// For the SMS replies' dates: a `DateFormatter` made per call cost more than the rest of a `活动` reply.
+    private let calendar: Calendar
+
+    init(timeZone: TimeZone, clock: any HuzhuClock) {
+        self.timeZone = timeZone
+        self.clock = clock
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
 
     func now() -> Date { clock.now() }
 
@@ -42,15 +52,20 @@ struct CultureTime: Sendable {
     }
 
     /// The local day of an instant, `YYYY-MM-DD`.
-    func dayString(_ date: Date) -> String { dayFormatter.string(from: date) }
+    func dayString(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 0)-\(Self.twoDigits(parts.month))-\(Self.twoDigits(parts.day))"
+    }
 
     /// `10/1 19:30`: short enough for one SMS with a few events.
     func short(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "M/d HH:mm"
-        return formatter.string(from: date)
+        let parts = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
+        return "\(parts.month ?? 0)/\(parts.day ?? 0) \(Self.twoDigits(parts.hour)):\(Self.twoDigits(parts.minute))"
+    }
+
+    private static func twoDigits(_ value: Int?) -> String {
+        let value = value ?? 0
+        return value < 10 ? "0\(value)" : "\(value)"
     }
 
     /// `10月1日` from `2026-10-01`.

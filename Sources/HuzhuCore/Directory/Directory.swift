@@ -44,10 +44,12 @@ extension AsyncSequence where Self: Sendable {
         return elements
     }
 
-    /// The first element, if any.
+    /// The first element, if any. Reads to the end: PostgresNIO may hang a connection whose rows were
+    /// left unread if the server goes away before the next statement (`WriteTransaction.execute`).
     func firstElement() async throws -> Element? {
-        for try await element in self { return element }
-        return nil
+        var first: Element?
+        for try await element in self where first == nil { first = element }
+        return first
     }
 }
 

@@ -104,8 +104,9 @@ public final class SMSService: Sendable {
         let replyText = reply.text(in: language)
         let answer = SMSReply(reply: replyText, segments: SMSSegments.count(replyText), intent: intent)
         // One statement, so no transaction around it: a round trip saved on every message.
+        enum ReplyUpdate: PreparedStatementName {}
         try await store.read { connection in
-            for try await _ in try await connection.query(
+            for try await _ in try await connection.prepared(ReplyUpdate.self,
                 """
                 UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::jsonb,
                     reply = \(answer.reply), segments = \(answer.segments), answered = true
@@ -118,8 +119,9 @@ public final class SMSService: Sendable {
     /// Stores a new message and looks up its sender in one statement (one round trip, no transaction).
     /// Nil when the gateway id was seen before: `claim` then decides what to do with the redelivery.
     private func storeNew(phone: PhoneNumber, text: String, gatewayID: String?, gateway: String, receivedAt: Date) async throws -> (Int64, Member?)? {
+        enum InboundInsert: PreparedStatementName {}
         let row = try await store.read { connection in
-            try await connection.query(
+            try await connection.prepared(InboundInsert.self,
                 """
                 WITH sender AS (SELECT id, household_id, village_id, name, phone, language, opted_out FROM member WHERE phone = \(phone.e164)),
                 claimed AS (
@@ -130,7 +132,7 @@ public final class SMSService: Sendable {
                 SELECT claimed.id, sender.id, sender.household_id, sender.village_id, sender.name, sender.phone, sender.language, sender.opted_out
                 FROM claimed LEFT JOIN sender ON true
                 """, logger: Self.logger
-            ).decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self).firstElement()
+            ).map { try $0.decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self) }.firstElement()
         }
         guard let row else { return nil }
         guard let id = row.1, let village = row.3, let name = row.4, let language = row.6, let optedOut = row.7 else { return (row.0, nil) }

@@ -55,22 +55,23 @@ public final class WriteTransaction {
 
     /// Records the change in the audit log (村务公开) with this transaction's actor.
     public func audit(_ action: String, target: String, before: JSONValue? = nil, after: JSONValue? = nil) async throws {
-        try await execute(
+        enum AuditInsert: PreparedStatementName {}
+        for try await _ in try await connection.prepared(AuditInsert.self,
             """
             INSERT INTO audit_log (actor, on_behalf_of, action, target, before, after)
             VALUES (\(actor.name), \(actor.onBehalfOf), \(action), \(target), \(before?.jsonText)::jsonb, \(after?.jsonText)::jsonb)
-            """)
+            """, logger: logger) {}
     }
 
     /// Writes an event to the outbox in this transaction; it is published after the commit and, if the
     /// process dies first, at the next start (at least once: subscribers dedupe on `BusEnvelope.id`).
     public func emit<M: BusMessage>(_ message: M, publisher: String) async throws {
         let json = message.json
-        let rows = try await connection.query(
+        let rows = try await connection.prepared(OutboxInsert.self,
             "INSERT INTO bus_outbox (topic, payload, publisher) VALUES (\(M.topic), \(json.jsonText)::jsonb, \(publisher)) RETURNING id",
             logger: logger)
-        for try await id in rows.decode(Int64.self) {
-            events.append(DurableEvent(id: id, message: message, publisher: publisher))
+        for try await row in rows {
+            events.append(DurableEvent(id: try row.decode(Int64.self), message: message, publisher: publisher))
         }
     }
 }
@@ -96,7 +97,8 @@ extension WriteTransaction {
         let members = notes.map(\.member)
         let zh = notes.map(\.text.zh), en = notes.map(\.text.en)
         let zhSegments = zh.map(SMSSegments.count), enSegments = en.map(SMSSegments.count)
-        let rows = try await query(
+        enum NotifyInsert: PreparedStatementName {}
+        let rows = try await connection.prepared(NotifyInsert.self,
             """
             WITH note AS (
                 SELECT * FROM unnest(\(members)::bigint[], \(zh)::text[], \(en)::text[], \(zhSegments)::int[], \(enSegments)::int[])
@@ -124,11 +126,11 @@ extension WriteTransaction {
             )
             SELECT (SELECT count(*) FROM target)::int, coalesce((SELECT array_agg(id ORDER BY id) FROM inserted), '{}'),
                    coalesce((SELECT array_agg(position ORDER BY position) FROM judged), '{}')
-            """)
+            """, logger: logger)
         var found = 0
         var ids: [Int64] = []
         var positions: [Int64] = []
-        for try await row in rows.decode((Int, [Int64], [Int64]).self) { (found, ids, positions) = row }
+        for try await row in rows { (found, ids, positions) = try row.decode((Int, [Int64], [Int64]).self) }
         guard found == notes.count else {
             throw HuzhuError(.notFound, "no member \(members.count == 1 ? String(members[0]) : "among \(members)") to notify")
         }
@@ -138,6 +140,9 @@ extension WriteTransaction {
         return result
     }
 }
+
+/// `emit`'s statement (a type cannot be nested in a generic function).
+private enum OutboxInsert: PreparedStatementName {}
 
 /// An event written to the outbox, waiting for its transaction to commit.
 public struct DurableEvent: Sendable {
