@@ -199,7 +199,7 @@ enum LabourRequestCommands {
                     }
                     now = at
                 }
-                let result = try await labour.expire(now: now)
+                let result = try await labour.expire(now: now, actor: try request.actor())
                 return ConsoleReply(data: ["expired": .int(result.offers), "reoffered": .int(result.reoffered), "unmet": .int(result.unmet)],
                                     line: "OK \(result.offers) offers expired, \(result.reoffered) new offers, \(result.unmet) requests unmet")
             },

@@ -63,7 +63,7 @@ extension MarketCommands {
                 guard request.scope.isEmpty else {
                     throw HuzhuError(.denied, "this runs for every village: an account limited to some villages may not run it", zh: "此命令作用于所有村，限定村的账号不能运行")
                 }
-                let sent = try await market.sendAlerts(today: try date(request.arguments, "date", usage: alert) ?? market.today)
+                let sent = try await market.sendAlerts(today: try date(request.arguments, "date", usage: alert) ?? market.today, actor: try request.actor())
                 return ConsoleReply(data: ["sent": .int(sent)], line: "OK \(sent) alert(s) sent")
             },
         ]
