@@ -109,7 +109,7 @@ extension MarketCommands {
                 // One query in the common case (an unscoped caller, offers found); the demand's village is read
                 // only to check a cadre's scope or to tell a missing demand from one with no fitting offers.
                 let found = try await market.store.read { connection in
-                    return try await market.offersMatching(demand: demand, limit: limit, today: today, connection: connection)
+                    return try await market.offersMatching(demand: demand, limit: limit, today: today, scope: scope, connection: connection)
                 }
                 if !scope.isEmpty || found.isEmpty {
                     let village = try await market.store.read { connection in
