@@ -42,7 +42,7 @@ enum LabourRequestCommands {
                     NewLabourRequest(member: member, task: task, dateFrom: date, dateTo: try a.labourDate("to", usage: addUsage),
                                      areaMu: try a.labourPositive("area", usage: addUsage), crew: crew, notes: a["notes"] ?? ""),
                     scope: request.scope, actor: actor) else { throw HuzhuError(.internal, "the request was not stored") }
-                let offered = try await labour.offerIfAutomatic(created)
+                let offered = try await labour.offerIfAutomatic(created, actor: actor)
                 return ConsoleReply(data: created.json, line: "OK request \(created.id) added\(offered.map { ", offered to \($0) workers" } ?? "")")
             },
             ConsoleCommand("LABOUR REQUEST FIND", usage: findUsage, summary: .labour("Find requests", "查找找人请求"), access: LabourAccess.readers) { request in
@@ -75,13 +75,14 @@ enum LabourRequestCommands {
                 let changed = try await labour.editRequest(
                     try a.requiredID(0, usage: editUsage), dateFrom: try a.labourDate("date", usage: editUsage), dateTo: try a.labourDate("to", usage: editUsage),
                     areaMu: try a.labourPositive("area", usage: editUsage), crew: try a.int("crew", usage: editUsage), notes: a["notes"],
-                    scope: request.scope, actor: try request.actor())
+                    scope: request.scope, actor: try await labour.forFarmer(try request.actor(), request: try a.requiredID(0, usage: editUsage)))
                 return ConsoleReply(data: changed.json, line: "OK request \(changed.id) updated")
             },
             ConsoleCommand("LABOUR REQUEST CANCEL", usage: "LABOUR REQUEST CANCEL <id>", summary: .labour("Cancel a request (its workers are told)", "取消找人请求（通知工匠）"),
                            access: LabourAccess.writers) { request in
                 let id = try request.arguments.requiredID(0, usage: "LABOUR REQUEST CANCEL <id>")
-                guard let cancelled = try await labour.cancelRequest(id, member: nil, scope: request.scope, actor: try request.actor()) else {
+                let actor = try await labour.forFarmer(try request.actor(), request: id)
+                guard let cancelled = try await labour.cancelRequest(id, member: nil, scope: request.scope, actor: actor) else {
                     throw HuzhuError(.notFound, "no request \(id) that can be cancelled: see LABOUR REQUEST FIND", zh: "没有可取消的找人请求 \(id)")
                 }
                 return ConsoleReply(data: cancelled.json, line: "OK request \(id) cancelled")
@@ -166,7 +167,10 @@ enum LabourRequestCommands {
                 guard let stars = Int(try request.arguments.required(1, usage: usage)) else {
                     throw HuzhuError(.syntax, "stars are a number 1-5: usage: \(usage)", zh: "评分为1-5的数字。用法：\(usage)")
                 }
-                guard let job = try await labour.rate(job: id, stars: stars, member: nil, scope: request.scope, actor: try request.actor()) else {
+                // The rating is the farmer's: staff record it on their behalf (全程代理).
+                var actor = try request.actor()
+                if let job = try await labour.job(id, scope: []) { actor = try await labour.forFarmer(actor, request: job.request) }
+                guard let job = try await labour.rate(job: id, stars: stars, member: nil, scope: request.scope, actor: actor) else {
                     throw HuzhuError(.notFound, "no job \(id) that can be rated: see LABOUR JOB FIND", zh: "没有可评价的活 \(id)")
                 }
                 return reply(job, "OK job \(id) rated \(stars)")
@@ -199,7 +203,7 @@ enum LabourRequestCommands {
                     }
                     now = at
                 }
-                let result = try await labour.expire(now: now)
+                let result = try await labour.expire(now: now, actor: try request.actor())
                 return ConsoleReply(data: ["expired": .int(result.offers), "reoffered": .int(result.reoffered), "unmet": .int(result.unmet)],
                                     line: "OK \(result.offers) offers expired, \(result.reoffered) new offers, \(result.unmet) requests unmet")
             },
@@ -208,10 +212,19 @@ enum LabourRequestCommands {
 }
 
 extension LabourStore {
-    /// Offers a new request at once when `auto_offer` is on; returns how many workers were offered.
-    func offerIfAutomatic(_ request: LabourRequest) async throws -> Int? {
+    /// Offers a new request at once when `auto_offer` is on; returns how many workers were offered. The
+    /// offers are part of entering the request, so they are audited with the same actor (and farmer).
+    func offerIfAutomatic(_ request: LabourRequest, actor: Actor) async throws -> Int? {
         guard settings.autoOffer else { return nil }
-        let (_, offered) = try await offer(request: request.id, count: nil, scope: [], actor: Actor("plugin:labour"))
+        let (_, offered) = try await offer(request: request.id, count: nil, scope: [], actor: actor)
         return offered.count
+    }
+
+    /// The actor for a change to a farmer's own request (edit, cancel, rating): acting on the farmer's
+    /// behalf unless `on_behalf=` named someone. The farmer of a request never changes, so reading it before
+    /// the write is safe; a request that is missing or out of scope is refused by the write itself.
+    func forFarmer(_ actor: Actor, request id: Int64) async throws -> Actor {
+        guard actor.onBehalfOf == nil, let found = try await request(id, scope: []) else { return actor }
+        return actor.onBehalf(of: found.member)
     }
 }

@@ -46,7 +46,7 @@ enum LabourSMSHandlers {
         let stored: LabourRequest
         if let created {
             stored = created
-            _ = try await labour.offerIfAutomatic(created)
+            _ = try await labour.offerIfAutomatic(created, actor: request.actor)
         } else {
             guard let source, let again = try await labour.request(source: source) else { throw HuzhuError(.internal, "the request was not stored") }
             stored = again

@@ -175,9 +175,10 @@ extension LabourStore {
     }
 
     /// Expires unanswered offers (as of `now`) and offers those jobs to the next candidates; requests whose
-    /// window has passed without a crew become `unmet`. Run every minute, and by `LABOUR EXPIRE`.
-    func expire(now: Date) async throws -> (offers: Int, reoffered: Int, unmet: Int) {
-        let (expiredJobs, unmet) = try await store.write(as: Actor("plugin:labour")) { tx in
+    /// window has passed without a crew become `unmet`. Run every minute (as `plugin:labour`), and by
+    /// `LABOUR EXPIRE` (as the account that ran it).
+    func expire(now: Date, actor: Actor = Actor("plugin:labour")) async throws -> (offers: Int, reoffered: Int, unmet: Int) {
+        let (expiredJobs, unmet) = try await store.write(as: actor) { tx in
             let jobs = try await labourAll(tx.query(
                 "UPDATE labour_offer SET state = 'expired' WHERE state = 'pending' AND expires_at <= \(now) RETURNING job_id").decode(Int64.self))
             let unmet = try await labourAll(tx.query(
@@ -201,7 +202,7 @@ extension LabourStore {
                     """, logger: logger).decode(Int64.self))
             }
             guard let request else { continue }
-            let (_, offered) = try await offer(request: request, count: nil, scope: [], actor: Actor("plugin:labour"))
+            let (_, offered) = try await offer(request: request, count: nil, scope: [], actor: actor)
             reoffered += offered.count
         }
         return (expiredJobs.count, reoffered, unmet)

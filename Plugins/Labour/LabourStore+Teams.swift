@@ -30,6 +30,7 @@ extension LabourStore {
                 throw HuzhuError(.notFound, "the leader \(leader) is not a worker in your villages (LABOUR WORKER ADD first)",
                                  zh: "队长 \(leader) 不是您管辖村的工匠（请先 LABOUR WORKER ADD）")
             }
+            try await Self.checkWorkers(members, scope: scope, tx)
             for member in Set(members + [leader]) {
                 try await tx.execute("INSERT INTO labour_team_member (team_id, worker_id) VALUES (\(id), \(member))")
             }
@@ -45,6 +46,7 @@ extension LabourStore {
             guard let before = try await Self.team(tx.connection, id, scope: scope, logger: tx.logger) else {
                 throw HuzhuError(.notFound, "no team \(id) in your villages", zh: "您管辖的村里没有服务队 \(id)")
             }
+            try await Self.checkWorkers((members ?? []) + (leader.map { [$0] } ?? []), scope: scope, tx)
             try await tx.execute(
                 """
                 UPDATE labour_team SET name = coalesce(\(name), name), leader_id = coalesce(\(leader), leader_id), status = coalesce(\(status), status)
@@ -59,6 +61,21 @@ extension LabourStore {
             let after = try await Self.team(tx.connection, id, scope: [], logger: tx.logger)!
             try await tx.audit(status == "disbanded" ? "labour.team.cancel" : "labour.team.edit", target: "labour_team:\(id)", before: before.json, after: after.json)
             return after
+        }
+    }
+
+    /// Refuses workers that are not craftsmen of the caller's villages (`scope`; empty: any craftsman), so
+    /// a cadre cannot put another village's people in a team.
+    static func checkWorkers(_ workers: [Int64], scope: [Int], _ tx: WriteTransaction) async throws {
+        guard !workers.isEmpty else { return }
+        let found = Set(try await labourAll(tx.query(
+            """
+            SELECT member_id FROM labour_worker
+            WHERE member_id = ANY(\(workers)) AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
+            """).decode(Int64.self)))
+        if let missing = workers.first(where: { !found.contains($0) }) {
+            throw HuzhuError(.notFound, "worker \(missing) is not a craftsman in your villages (LABOUR WORKER ADD first)",
+                             zh: "\(missing) 不是您管辖村的工匠（请先 LABOUR WORKER ADD）")
         }
     }
 

@@ -33,7 +33,7 @@ struct LabourWanted: Sendable {
         guard let created = try await labour.createRequest(
             NewLabourRequest(member: wanted.member, task: wanted.task, dateFrom: wanted.date, dateTo: nil, areaMu: nil, crew: wanted.crew,
                              notes: wanted.notes, source: wanted.source), scope: [], actor: actor) else { return }
-        _ = try await labour.offerIfAutomatic(created)
+        _ = try await labour.offerIfAutomatic(created, actor: actor)
     }
 }
 

@@ -50,7 +50,15 @@ extension MarketCommands {
                            access: writers) { request in
                 try request.arguments.only(["on_behalf"], usage: "MARKET OFFER CANCEL <id>")
                 let id = try request.arguments.requiredID(0, usage: "MARKET OFFER CANCEL <id>")
-                guard let (_, previous) = try await market.cancelOffer(id, member: nil, actor: try request.actor(), scope: request.scope) else {
+                // Withdrawing is the seller's decision, as listing was: staff act on their behalf (全程代理). The
+                // seller of an offer never changes; a missing or out-of-scope offer is refused by the cancel itself.
+                var actor = try request.actor()
+                if actor.onBehalfOf == nil, let seller = try await market.store.read({ connection in
+                    try await MarketStore.first(connection.query("SELECT member_id FROM market_offer WHERE id = \(id)", logger: market.logger).decode(Int64.self))
+                }) {
+                    actor = actor.onBehalf(of: seller)
+                }
+                guard let (_, previous) = try await market.cancelOffer(id, member: nil, actor: actor, scope: request.scope) else {
                     throw HuzhuError(.notFound, "no offer \(id)", zh: "没有编号为\(id)的供货")
                 }
                 guard previous == "open" else { throw HuzhuError(.conflict, "offer \(id) is \(previous), not open", zh: "供货\(id)号状态为\(previous)") }
@@ -101,7 +109,7 @@ extension MarketCommands {
                 // One query in the common case (an unscoped caller, offers found); the demand's village is read
                 // only to check a cadre's scope or to tell a missing demand from one with no fitting offers.
                 let found = try await market.store.read { connection in
-                    return try await market.offersMatching(demand: demand, limit: limit, today: today, connection: connection)
+                    return try await market.offersMatching(demand: demand, limit: limit, today: today, scope: scope, connection: connection)
                 }
                 if !scope.isEmpty || found.isEmpty {
                     let village = try await market.store.read { connection in

@@ -51,7 +51,10 @@ extension MarketCommands {
                     throw HuzhuError(.syntax, "missing member=: usage: \(subDel)", zh: "缺少 member=。用法：\(subDel)")
                 }
                 let crop = market.canonicalCrop(try required(request.arguments, "crop", usage: subDel))
-                guard try await market.unsubscribe(member: member, crop: crop, scope: request.scope, actor: try request.actor()) else {
+                // The member's own subscription: staff stop it on their behalf (全程代理).
+                var actor = try request.actor()
+                if actor.onBehalfOf == nil { actor = actor.onBehalf(of: member) }
+                guard try await market.unsubscribe(member: member, crop: crop, scope: request.scope, actor: actor) else {
                     throw HuzhuError(.notFound, "member \(member) has no subscription to \(crop)", zh: "成员\(member)没有订阅\(crop)")
                 }
                 return ConsoleReply(data: ["member": .int(Int(member)), "crop": .string(crop)], line: "OK member \(member) no longer gets \(crop) alerts")
@@ -63,7 +66,7 @@ extension MarketCommands {
                 guard request.scope.isEmpty else {
                     throw HuzhuError(.denied, "this runs for every village: an account limited to some villages may not run it", zh: "此命令作用于所有村，限定村的账号不能运行")
                 }
-                let sent = try await market.sendAlerts(today: try date(request.arguments, "date", usage: alert) ?? market.today)
+                let sent = try await market.sendAlerts(today: try date(request.arguments, "date", usage: alert) ?? market.today, actor: try request.actor())
                 return ConsoleReply(data: ["sent": .int(sent)], line: "OK \(sent) alert(s) sent")
             },
         ]

@@ -59,7 +59,10 @@ extension MarketStore {
     /// First the nearest few villages in one plain statement (the cheapest fitting offers of each through
     /// `market_offer_village_idx`); only when they hold too few does `market_offers_for_demand` walk every
     /// village within the radius (PL/pgSQL, see `MarketSchema.offerVillageIndex`).
-    func offersMatching(demand: Int64, limit: Int, today: String, connection: PostgresConnection) async throws -> [MatchCandidate] {
+    ///
+    /// `scope` (a cadre's villages; empty: all) keeps the offers to those villages: then the first statement
+    /// reads every village of the scope within the radius, so it alone is complete.
+    func offersMatching(demand: Int64, limit: Int, today: String, scope: [Int] = [], connection: PostgresConnection) async throws -> [MatchCandidate] {
         let nearest = try await candidates(connection.query(
             """
             WITH d AS (
@@ -69,8 +72,8 @@ extension MarketStore {
                 WHERE d.id = \(demand)
             ), near AS (
                 SELECT n.id, n.km FROM (SELECT v.id, market_km(v.latitude, v.longitude, d.latitude, d.longitude) AS km FROM d, village v) n, d
-                WHERE n.km IS NULL OR n.km <= d.radius_km
-                ORDER BY n.km NULLS LAST, n.id LIMIT \(Self.nearestVillages)
+                WHERE (n.km IS NULL OR n.km <= d.radius_km) AND (cardinality(\(scope)::int[]) = 0 OR n.id = ANY(\(scope)::int[]))
+                ORDER BY n.km NULLS LAST, n.id LIMIT \(scope.isEmpty ? Self.nearestVillages : scope.count)
             )
             SELECT o.id, d.id, o.member_id, d.buyer_member, o.crop, o.quantity - o.reserved, o.unit, o.kg_per_unit, o.price,
                    d.kg, d.price_per_kg, near.km
@@ -88,7 +91,7 @@ extension MarketStore {
             ORDER BY near.km NULLS LAST, near.id, o.price_per_kg NULLS LAST, o.id
             LIMIT \(limit)
             """, logger: logger).decode(CandidateRow.self))
-        guard nearest.count < limit else { return nearest }
+        guard nearest.count < limit, scope.isEmpty else { return nearest }
         let rows = try await connection.query(
             """
             SELECT f.r_offer, d.id, f.r_member, b.member_id, d.crop, f.r_left, f.r_unit, f.r_kg_per_unit, f.r_price,

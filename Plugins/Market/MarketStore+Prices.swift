@@ -122,7 +122,8 @@ extension MarketStore {
     /// Sends price alerts: each subscription whose crop's median moved more than `alertPct` since its
     /// baseline, not yet alerted today, of a member who has not opted out (退订). Non-urgent SMS, so the
     /// outbox holds them through quiet hours. Returns how many were sent.
-    func sendAlerts(today: String) async throws -> Int {
+    /// The periodic job runs as `plugin:market`; `MARKET ALERT RUN` as the account that ran it.
+    func sendAlerts(today: String, actor: Actor = Actor("plugin:market")) async throws -> Int {
         let due: [(Int64, String, Double?)] = try await store.read { connection in
             var rows: [(Int64, String, Double?)] = []
             for try await row in try await connection.query(
@@ -139,7 +140,7 @@ extension MarketStore {
             if statsByCrop[crop] == nil { statsByCrop[crop] = .some(try await priceStats(crop: crop, today: today)) }
             guard let stats = statsByCrop[crop] ?? nil else { continue }
             guard let baseline, baseline > 0 else {
-                try await store.write(as: Actor("plugin:market")) { tx in
+                try await store.write(as: actor) { tx in
                     try await tx.execute("UPDATE market_subscription SET baseline = \(stats.median) WHERE member_id = \(member) AND crop = \(crop)")
                     try await tx.audit("market.subscription.baseline", target: "market_subscription:\(member):\(crop)", after: ["baseline": .double(stats.median)])
                 }
@@ -147,7 +148,7 @@ extension MarketStore {
             }
             let change = (stats.median - baseline) / baseline * 100
             guard abs(change) > settings.alertPct else { continue }
-            let alerted = try await store.write(as: Actor("plugin:market")) { tx in
+            let alerted = try await store.write(as: actor) { tx in
                 // The guard in the WHERE makes "once a day" hold even if two runs overlap.
                 guard try await tx.first(
                     """

@@ -112,8 +112,14 @@ enum BookingCommands {
                               access: CultureAccess.write) { request in
             try request.arguments.only(["reason", "on_behalf"], usage: usage)
             let id = try request.arguments.requiredID(0, usage: usage)
+            // Cancelling is the member's decision, as booking was: staff act on their behalf (全程代理). The
+            // booking's member never changes; a missing or out-of-scope booking is refused by the cancel itself.
+            var actor = try request.actor()
+            if actor.onBehalfOf == nil {
+                do { actor = actor.onBehalf(of: try await stores.bookings.show(id: id, scope: []).member) } catch let error as HuzhuError where error.code == .notFound {}
+            }
             guard let booking = try await stores.bookings.cancel(id: id, member: nil, reason: request.arguments["reason"] ?? "",
-                                                                 actor: try request.actor(), scope: request.scope) else {
+                                                                 actor: actor, scope: request.scope) else {
                 throw HuzhuError(.notFound, "no booking \(id): see CULTURE BOOKING LIST", zh: "没有预约\(id)")
             }
             return ConsoleReply(data: booking.json, line: "OK booking \(id) cancelled")

@@ -38,7 +38,7 @@ enum ReportCommands {
             }
             let tomorrow = stores.time.dayString(stores.time.now().addingTimeInterval(86_400))
             let day = try request.arguments["date"].map { text throws(HuzhuError) in try stores.time.day(text, key: "date", usage: usage) } ?? tomorrow
-            let sent = try await stores.reports.remind(day: day)
+            let sent = try await stores.reports.remind(day: day, actor: try request.actor())
             return ConsoleReply(data: ["date": .string(day), "events": .int(sent.events), "registrations": .int(sent.registrations), "bookings": .int(sent.bookings)],
                                 line: "OK reminded \(sent.registrations) registrations of \(sent.events) events and \(sent.bookings) bookings on \(day)")
         }

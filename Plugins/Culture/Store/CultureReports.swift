@@ -77,9 +77,10 @@ struct CultureReports: Sendable {
     }
 
     /// Reminds everyone confirmed for an event on `day` (and every booking starting then), once: the
-    /// outbox holds them through quiet hours. Returns how many SMS were queued.
-    func remind(day: String) async throws -> (events: Int, registrations: Int, bookings: Int) {
-        try await store.write(as: Actor("plugin:culture")) { tx in
+    /// outbox holds them through quiet hours. Returns how many SMS were queued. The daily job runs as
+    /// `plugin:culture`; `CULTURE REMIND` as the account that ran it.
+    func remind(day: String, actor: Actor = Actor("plugin:culture")) async throws -> (events: Int, registrations: Int, bookings: Int) {
+        try await store.write(as: actor) { tx in
             let zone = time.timeZone.identifier
             let events = try await tx.query(
                 """
