@@ -1,6 +1,6 @@
 import Foundation
 import HuzhuBus
-import HuzhuCore
+@testable import HuzhuCore
 import HuzhuKit
 import HuzhuTesting
 import PostgresNIO
@@ -23,18 +23,31 @@ import Testing
         }
     }
 
+    @Test func whicheverEndsTheWaitFirstDecides() async {
+        let waits = ConnectionWaits(timeout: .milliseconds(50))
+        let late = waits.begin()
+        #expect(await late.expired(), "nothing came: the ticker ends the wait")
+        #expect(!waits.obtained(late), "a connection after the caller was told UNAVAILABLE must not be used")
+        let early = waits.begin()
+        #expect(waits.obtained(early))
+        #expect(await !early.expired(), "a connection in time: the wait did not expire")
+    }
+
     @Test func workLongerThanTheTimeoutIsNotCutShort() async throws {
         try await withTestDaemon { daemon in
+            // The daemon's pool, with a connection opened first (with the daemon's own patience), so the
+            // short timeout measures only the wait for an idle connection, even on a loaded machine.
+            _ = try await daemon.hub.store.handle.read { _ in 1 }
             let store = PooledStore(client: daemon.hub.store.handle.client, bus: LocalBus(logger: TestLog.logger), logger: TestLog.logger,
-                                    connectionTimeout: .milliseconds(200))
+                                    connectionTimeout: .seconds(1))
             let slept = try await store.read { connection in
                 var done = false
-                for try await _ in try await connection.query("SELECT pg_sleep(0.6)", logger: TestLog.logger) { done = true }
+                for try await _ in try await connection.query("SELECT pg_sleep(1.5)", logger: TestLog.logger) { done = true }
                 return done
             }
             #expect(slept)
             let written = try await store.write(as: Actor("test")) { tx in
-                try await tx.execute("SELECT pg_sleep(0.6)")
+                try await tx.execute("SELECT pg_sleep(1.5)")
                 return true
             }
             #expect(written)

@@ -15,13 +15,15 @@ extension Directory {
             }
             let rows = try await tx.query(
                 """
-                INSERT INTO member (household_id, village_id, name, phone, language)
-                VALUES (\(new.householdID), \(new.villageID), \(name), \(phone?.e164), \(new.language.rawValue)) RETURNING id
+                INSERT INTO member (household_id, village_id, name, phone, language, needs_review)
+                VALUES (\(new.householdID), \(new.villageID), \(name), \(phone?.e164), \(new.language.rawValue), \(new.needsReview)) RETURNING id
                 """)
             let id = try await rows.decode(Int64.self).firstElement()!
             let member = Member(id: id, householdID: new.householdID, villageID: new.villageID, name: name, phone: phone,
                                 language: new.language, optedOut: false)
-            try await tx.audit("member.add", target: "member:\(id)", after: member.json)
+            var after = member.json
+            if new.needsReview, case .object(let fields) = after { after = .object(fields + [("needs_review", true)]) }
+            try await tx.audit("member.add", target: "member:\(id)", after: after)
             return member
         }
     }

@@ -92,13 +92,16 @@ public struct NewMember: Sendable {
     /// As typed; normalised to E.164 before it is stored.
     public var phone: String?
     public var language: Language
+    /// Registered by the member themselves (by SMS): staff should check them.
+    public var needsReview: Bool
 
-    public init(villageID: Int, householdID: Int64? = nil, name: String, phone: String? = nil, language: Language = .zh) {
+    public init(villageID: Int, householdID: Int64? = nil, name: String, phone: String? = nil, language: Language = .zh, needsReview: Bool = false) {
         self.villageID = villageID
         self.householdID = householdID
         self.name = name
         self.phone = phone
         self.language = language
+        self.needsReview = needsReview
     }
 }
 

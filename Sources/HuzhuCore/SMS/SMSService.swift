@@ -108,7 +108,7 @@ public final class SMSService: Sendable {
         try await store.read { connection in
             for try await _ in try await connection.prepared(ReplyUpdate.self,
                 """
-                UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::jsonb,
+                UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::text::jsonb,
                     reply = \(answer.reply), segments = \(answer.segments), answered = true
                 WHERE id = \(messageID)
                 """, logger: Self.logger) {}
@@ -227,11 +227,10 @@ public final class SMSService: Sendable {
                 ? LocalizedText(en: "No village named \(villageName). Write its full name, e.g. 咸水村.", zh: "没有找到“\(villageName)”。请写村的全名，如：咸水村")
                 : LocalizedText(en: "Several villages are called \(villageName): add the township, e.g. 古夫镇 咸水村.", zh: "有几个村叫“\(villageName)”，请加上乡镇，如：古夫镇 咸水村")
         }
-        let member = try await directory.addMember(
-            NewMember(villageID: village.id, name: name, phone: request.phone.e164, language: request.language), actor: request.actor)
-        try await store.write(as: request.actor) { tx in
-            try await tx.execute("UPDATE member SET needs_review = true WHERE id = \(member.id)")
-        }
+        // One audited write: the member and the mark that staff should check them.
+        _ = try await directory.addMember(
+            NewMember(villageID: village.id, name: name, phone: request.phone.e164, language: request.language, needsReview: true),
+            actor: request.actor)
         return LocalizedText(en: "Registered: \(name), \(village.name). Staff will confirm. Reply HELP for services.",
                              zh: "已登记：\(name)，\(village.name)。工作人员将核实。回复“帮助”查看服务。")
     }

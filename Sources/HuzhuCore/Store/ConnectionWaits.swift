@@ -33,10 +33,14 @@ final class ConnectionWaits: Sendable {
         return wait
     }
 
-    /// The pool handed `wait`'s operation a connection: the work itself is never cut short.
-    func obtained(_ wait: ConnectionWait) {
-        wait.end(expired: false)
+    /// The pool handed `wait`'s operation a connection. False when the wait had already expired: the
+    /// caller has been told UNAVAILABLE, so the operation must not run (a gateway that retries would
+    /// otherwise write twice). Once this returns true, the work itself is never cut short.
+    @discardableResult
+    func obtained(_ wait: ConnectionWait) -> Bool {
+        let inTime = wait.end(expired: false)
         _ = state.withLock { $0.waiting.removeValue(forKey: ObjectIdentifier(wait)) }
+        return inTime
     }
 
     private func watch() async {
@@ -83,16 +87,23 @@ final class ConnectionWait: Sendable {
                 if let ended { continuation.resume(returning: ended) }
             }
         } onCancel: {
-            end(expired: false)
+            _ = end(expired: false)
         }
     }
 
-    fileprivate func end(expired: Bool) {
-        let waiter: CheckedContinuation<Bool, Never>?? = state.withLock { state in
-            guard case .waiting(let continuation) = state else { return nil }
-            state = .ended(expired: expired)
-            return .some(continuation)
+    /// Ends the wait as `expired` or not, unless it has ended already. Returns how it ended: false when it
+    /// ended expired, whichever call ended it.
+    @discardableResult
+    fileprivate func end(expired: Bool) -> Bool {
+        let (outcome, waiter): (Bool, CheckedContinuation<Bool, Never>?) = state.withLock { state in
+            switch state {
+            case .ended(let already): return (!already, nil)
+            case .waiting(let continuation):
+                state = .ended(expired: expired)
+                return (!expired, continuation)
+            }
         }
-        if case .some(.some(let continuation)) = waiter { continuation.resume(returning: expired) }
+        waiter?.resume(returning: expired)
+        return outcome
     }
 }

@@ -28,7 +28,7 @@ public struct PooledStore: HubStoreHandle {
     public func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await boundedWait { client, obtained in
             try await client.withConnection { connection in
-                obtained()
+                try obtained()
                 return try await body(connection)
             }
         }
@@ -38,7 +38,7 @@ public struct PooledStore: HubStoreHandle {
         let logger = self.logger
         let (result, events) = try await boundedWait { client, obtained in
             try await client.writeTransaction(logger: logger, conflict: conflict) { connection in
-                obtained()
+                try obtained()
                 let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
                 let result = try await body(transaction)
                 return (result, transaction.events)
@@ -49,12 +49,15 @@ public struct PooledStore: HubStoreHandle {
     }
 
     /// Runs `operation`, failing with UNAVAILABLE if it has not got a connection within the timeout.
-    /// Once the operation's body runs (it calls `obtained` first thing), it is not cut short.
-    private func boundedWait<T: Sendable>(_ operation: (PostgresClient, @Sendable () -> Void) async throws -> T) async throws -> T {
+    /// The operation calls `obtained` first thing with its connection: that throws if the caller has been
+    /// told UNAVAILABLE already (the work must not run then), and otherwise the work is not cut short.
+    private func boundedWait<T: Sendable>(_ operation: (PostgresClient, @Sendable () throws -> Void) async throws -> T) async throws -> T {
         let client = self.client
         let waits = self.waits
         let wait = waits.begin()
-        let obtained: @Sendable () -> Void = { waits.obtained(wait) }
+        let obtained: @Sendable () throws -> Void = {
+            guard waits.obtained(wait) else { throw Self.tooLate(waits.timeout) }
+        }
         do {
             // The task group awaits its children before returning, so the closure does not really escape;
             // it runs in one child while this task waits, never concurrently with its other users, so
@@ -64,10 +67,7 @@ public struct PooledStore: HubStoreHandle {
                 return try await withThrowingTaskGroup(of: T?.self) { group in
                     group.addTask { try await operation(client, obtained) }
                     group.addTask {
-                        if await wait.expired() {
-                            throw HuzhuError(.unavailable, "the database did not answer within \(waits.timeout): try again shortly",
-                                             zh: "数据库暂时无法连接，请稍后再试")
-                        }
+                        if await wait.expired() { throw Self.tooLate(waits.timeout) }
                         return nil
                     }
                     while let next = try await group.next() {
@@ -86,6 +86,10 @@ public struct PooledStore: HubStoreHandle {
             waits.obtained(wait)
             throw Self.translate(error)
         }
+    }
+
+    static func tooLate(_ timeout: Duration) -> HuzhuError {
+        HuzhuError(.unavailable, "the database did not answer within \(timeout): try again shortly", zh: "数据库暂时无法连接，请稍后再试")
     }
 
     static func translate(_ error: any Error) -> any Error {

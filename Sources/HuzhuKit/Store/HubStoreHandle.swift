@@ -59,7 +59,7 @@ public final class WriteTransaction {
         for try await _ in try await connection.prepared(AuditInsert.self,
             """
             INSERT INTO audit_log (actor, on_behalf_of, action, target, before, after)
-            VALUES (\(actor.name), \(actor.onBehalfOf), \(action), \(target), \(before?.jsonText)::jsonb, \(after?.jsonText)::jsonb)
+            VALUES (\(actor.name), \(actor.onBehalfOf), \(action), \(target), \(before?.jsonText)::text::jsonb, \(after?.jsonText)::text::jsonb)
             """, logger: logger) {}
     }
 
@@ -68,7 +68,7 @@ public final class WriteTransaction {
     public func emit<M: BusMessage>(_ message: M, publisher: String) async throws {
         let json = message.json
         let rows = try await connection.prepared(OutboxInsert.self,
-            "INSERT INTO bus_outbox (topic, payload, publisher) VALUES (\(M.topic), \(json.jsonText)::jsonb, \(publisher)) RETURNING id",
+            "INSERT INTO bus_outbox (topic, payload, publisher) VALUES (\(M.topic), \(json.jsonText)::text::jsonb, \(publisher)) RETURNING id",
             logger: logger)
         for try await row in rows {
             events.append(DurableEvent(id: try row.decode(Int64.self), message: message, publisher: publisher))

@@ -14,6 +14,10 @@ extension PostgresConnection {
     ///
     /// The statement's text must be the same at every call (interpolate values, never SQL); a call whose
     /// text differs from the first one's runs unprepared, so a mistake costs speed, not correctness.
+    ///
+    /// PostgreSQL fixes the parameters' types when it prepares, from the first call's values: a value that
+    /// may be nil must not get its type from a cast alone. Write `\(json)::text::jsonb`, not `::jsonb`:
+    /// after a first nil, `$1::jsonb` is a jsonb parameter, and text sent to it later is refused.
     public func prepared<Name: PreparedStatementName>(
         _ name: Name.Type, _ query: PostgresQuery, logger: Logger
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> {
