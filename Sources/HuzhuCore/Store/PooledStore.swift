@@ -28,7 +28,7 @@ public struct PooledStore: HubStoreHandle {
     public func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await boundedWait { client, started in
             try await client.withConnection { connection in
-                started.mark()
+                try started.begin()
                 return try await body(connection)
             }
         }
@@ -38,7 +38,7 @@ public struct PooledStore: HubStoreHandle {
         let logger = self.logger
         let (result, events) = try await boundedWait { client, started in
             try await client.writeTransaction(logger: logger, conflict: conflict) { connection in
-                started.mark()
+                try started.begin()  // before the body's first statement: a write told UNAVAILABLE wrote nothing
                 let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
                 let result = try await body(transaction)
                 return (result, transaction.events)
@@ -64,10 +64,7 @@ public struct PooledStore: HubStoreHandle {
                     group.addTask { try await operation(client, started) }
                     group.addTask {
                         try await Task.sleep(for: timeout)
-                        if !started.happened {
-                            throw HuzhuError(.unavailable, "the database did not answer within \(timeout): try again shortly",
-                                             zh: "数据库暂时无法连接，请稍后再试")
-                        }
+                        if started.timeOut() { throw ConnectionObtained.unavailable(timeout) }
                         return nil
                     }
                     while let next = try await group.next() {
@@ -95,9 +92,30 @@ public struct PooledStore: HubStoreHandle {
     }
 }
 
-/// Set once the pool has handed out a connection: the wait is over (the work itself is not time-boxed).
+/// Whether the work got its connection before the wait ran out, decided once for both sides.
+///
+/// A flag set by the work and read by the timer is not enough: the pool could hand out the connection
+/// just after the timer read "not yet", and the caller, told UNAVAILABLE (nothing written: try again),
+/// would write twice — seen as one 20 斤 deal too many when 200 clerks raced for one offer on a loaded
+/// machine. So the two sides compete for one state change: the loser gives way.
 final class ConnectionObtained: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func mark() { flag.store(true, ordering: .releasing) }
-    var happened: Bool { flag.load(ordering: .acquiring) }
+    private static let waiting: UInt8 = 0, started: UInt8 = 1, timedOut: UInt8 = 2
+    private let state = Atomic<UInt8>(ConnectionObtained.waiting)
+
+    /// The work is about to run on its connection: throws UNAVAILABLE, before any statement, if the wait
+    /// has already run out (the caller has been told UNAVAILABLE). The work itself is not time-boxed.
+    func begin() throws(HuzhuError) {
+        let (exchanged, current) = state.compareExchange(expected: Self.waiting, desired: Self.started, ordering: .acquiringAndReleasing)
+        guard exchanged || current == Self.started else { throw Self.unavailable(nil) }
+    }
+
+    /// The wait ran out: true if the work had not started, and now never will.
+    func timeOut() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.timedOut, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    static func unavailable(_ timeout: Duration?) -> HuzhuError {
+        HuzhuError(.unavailable, "the database did not answer within \(timeout.map { "\($0)" } ?? "the bound"): try again shortly",
+                   zh: "数据库暂时无法连接，请稍后再试")
+    }
 }
