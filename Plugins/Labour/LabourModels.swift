@@ -124,10 +124,12 @@ enum LabourFormat {
     }
 }
 
-/// Reads the first row of a sequence, or nil.
+/// The first row of a sequence, or nil. Reads the answer to the end even so: with PostgresNIO, a statement
+/// sent after one whose rows were left unread can wait forever if the server goes away between them.
 func labourFirst<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
-    for try await element in sequence { return element }
-    return nil
+    var first: S.Element?
+    for try await element in sequence where first == nil { first = element }
+    return first
 }
 
 /// Reads all rows of a sequence.

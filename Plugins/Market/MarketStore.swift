@@ -56,9 +56,12 @@ struct MarketStore: Sendable {
         try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 
+    /// The first row of a sequence, or nil. Reads the answer to the end even so: with PostgresNIO, a
+    /// statement sent after one whose rows were left unread can wait forever if the server goes away between them.
     static func first<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
-        for try await element in sequence { return element }
-        return nil
+        var first: S.Element?
+        for try await element in sequence where first == nil { first = element }
+        return first
     }
 
     /// The village of a row must be in the caller's scope (empty scope: all villages).

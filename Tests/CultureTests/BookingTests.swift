@@ -110,22 +110,47 @@ import Testing
         }
     }
 
-    @Test func concurrentBookingsOfOneBandLeaveExactlyOne() async throws {
-        try await withTestDaemon(plugins: [CulturePlugin.self], prepare: CultureFixture.prepare(villages: 2, perVillage: 15)) { daemon in
+    @Test func twoHundredConcurrentBookingsHoldEachTeamAndTableSetOnceADay() async throws {
+        try await withTestDaemon(plugins: [CulturePlugin.self], prepare: CultureFixture.prepare(villages: 2, perVillage: 100)) { daemon in
             let admin = try await daemon.console()
             try await Self.catalogue(admin)
-            let date = CultureFixture.day(inDays: 50)
-            var sessions: [ConsoleClient] = []
-            for _ in 0..<12 { sessions.append(try await daemon.console()) }
-            let answers = try await withThrowingTaskGroup(of: ConsoleAnswer.self) { group in
-                for (index, session) in sessions.enumerated() {
-                    group.addTask { try await session.jsonRetrying("CULTURE BOOKING ADD member=\(index + 11) occasion=wedding date=\(date) services=band") }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            // Two cook teams but one set of tables and chairs: each day the package (cooks + tables) can be
+            // booked once, and a booking that got a cook team but no tables must give the team back.
+            #expect(try await admin.json(#"CULTURE PROVIDER ADD cooks name="二号厨师队""#).ok)
+            let days = [CultureFixture.day(inDays: 50), CultureFixture.day(inDays: 51)]
+            func day(_ client: Int) -> String { days[client % 2] }
+            let sessions = try await daemon.consoles(200)
+            let result = try await race(sessions, (0..<200).map { "CULTURE BOOKING ADD member=\($0 + 1) occasion=wedding date=\(day($0)) tables=8" })
+            print("twoHundredConcurrentBookingsHoldEachTeamAndTableSetOnceADay: \(result.summary)")
+            let winners = result.winners
+            #expect(winners.count == 2, "\(result.summary)")
+            #expect(Set(winners.map(day)) == Set(days), "one booking a day (back-to-back days do not clash): \(winners)")
+            let bookingOfDay = Dictionary(winners.map { (day($0), result.answers[$0].object["id"] as? Int ?? -1) }, uniquingKeysWith: { a, _ in a })
+            // Every loser is told CONFLICT naming the booking that holds the tables that day.
+            for loser in result.losers {
+                let answer = result.answers[loser]
+                let holder = (answer.message ?? "").firstMatch(of: /桌椅餐具已约满（桌椅一号已被预约(\d+)占用）/).map { Int($0.1)! }
+                #expect(answer.code == "CONFLICT" && holder != nil && holder == bookingOfDay[day(loser)], "client \(loser): \(answer.raw)")
             }
-            #expect(answers.filter { $0.ok }.count == 1, "\(answers.map(\.raw))")
-            #expect(answers.filter { !$0.ok }.allSatisfy { $0.code == "CONFLICT" })
-            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_booking_item WHERE active") == 1)
+            // Rows match the answers: two bookings, each holding one cook team and the tables; the losers'
+            // bookings, cook teams and requests for hands all rolled back.
+            #expect(try await CultureFixture.column(daemon, "SELECT id FROM culture_booking ORDER BY id") == bookingOfDay.values.sorted())
+            #expect(try await CultureFixture.column(daemon, "SELECT member_id - 1 FROM culture_booking ORDER BY id")
+                    == winners.sorted { bookingOfDay[day($0)]! < bookingOfDay[day($1)]! })
+            #expect(try await CultureFixture.column(daemon, """
+                SELECT count(*) FROM culture_booking_item i JOIN culture_service s ON s.id = i.service_id
+                WHERE i.active GROUP BY i.booking_id, s.code ORDER BY i.booking_id, s.code
+                """) == [1, 1, 1, 1])
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_booking_item") == 4)
+            #expect(try await CultureFixture.scalar(daemon, """
+                SELECT count(*) FROM culture_booking_item a JOIN culture_booking_item b
+                  ON a.provider_id = b.provider_id AND a.id < b.id AND a.during && b.during AND a.active AND b.active
+                """) == 0)
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM audit_log WHERE action = 'culture.booking.add'") == 2)
+            let sources = try await CultureFixture.column(daemon,
+                "SELECT substr(payload->>'source', 17)::int FROM bus_outbox WHERE topic = 'labour.request.wanted' ORDER BY 1")
+            #expect(sources == bookingOfDay.values.sorted(), "hands asked for the two bookings only")
+            for session in sessions { await session.close() }
         }
     }
 }

@@ -35,25 +35,47 @@ import Testing
         }
     }
 
-    @Test func concurrentOverlappingBookingsLeaveExactlyOne() async throws {
+    @Test func twoHundredConcurrentBookingsLeaveExactlyOnePerOverlappingSlot() async throws {
         try await withTestDaemon(plugins: [CulturePlugin.self], prepare: CultureFixture.prepare()) { daemon in
             let admin = try await daemon.console()
             #expect(try await admin.json(#"CULTURE VENUE ADD "礼堂" village=1 capacity=200"#).ok)
             let day = CultureFixture.day(inDays: 20)
-            var sessions: [ConsoleClient] = []
-            for _ in 0..<30 { sessions.append(try await daemon.console()) }
-            let answers = try await withThrowingTaskGroup(of: ConsoleAnswer.self) { group in
-                for (index, session) in sessions.enumerated() {
-                    // Every request overlaps every other one (all cover 12:00-12:30).
-                    let start = String(format: "%02d", 8 + index % 4)
-                    group.addTask { try await session.jsonRetrying(#"CULTURE VENUE BOOK 1 from=\#(day)T\#(start):00 to=\#(day)T12:30 purpose="订\#(index)""#) }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            // Four slots back to back, 50 clients each. Within a slot every request overlaps every other
+            // (slot s starts at 08:00 + 2s h plus 0-45 min and ends at 10:00 + 2s h); across slots none does,
+            // the last minute of one slot touching the first of the next (half-open ranges).
+            func slot(_ client: Int) -> Int { client % 4 }
+            let lines = (0..<200).map { client -> String in
+                let s = slot(client)
+                let from = String(format: "%02d:%02d", 8 + 2 * s, 15 * (client / 4 % 4))
+                let to = String(format: "%02d:00", 10 + 2 * s)
+                return #"CULTURE VENUE BOOK 1 from=\#(day)T\#(from) to=\#(day)T\#(to) purpose="订\#(client)""#
             }
-            #expect(answers.filter { $0.ok }.count == 1)
-            let refused = answers.filter { !$0.ok }
-            #expect(refused.count == 29 && refused.allSatisfy { $0.code == "CONFLICT" && ($0.message ?? "").contains("已被预订：预订") }, "\(refused.first?.raw ?? "")")
-            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM culture_venue_booking WHERE NOT cancelled") == 1)
+            let sessions = try await daemon.consoles(200)
+            let result = try await race(sessions, lines)
+            print("twoHundredConcurrentBookingsLeaveExactlyOnePerOverlappingSlot: \(result.summary)")
+            let winners = result.winners
+            #expect(winners.count == 4, "\(result.summary)")
+            #expect(Set(winners.map(slot)) == [0, 1, 2, 3], "one booking in each slot: \(winners)")
+            let bookingOfSlot = Dictionary(winners.map { (slot($0), result.answers[$0].object["booking"] as? Int ?? -1) }, uniquingKeysWith: { a, _ in a })
+            // Every loser is told CONFLICT naming the booking that holds its slot: the winner of its own slot.
+            for loser in result.losers {
+                let answer = result.answers[loser]
+                let named = (answer.message ?? "").firstMatch(of: /已被预订：预订(\d+)（订(\d+)）/).map { (Int($0.1)!, Int($0.2)!) }
+                #expect(answer.code == "CONFLICT" && named?.0 == bookingOfSlot[slot(loser)] && named.map { slot($0.1) } == slot(loser),
+                        "client \(loser): \(answer.raw)")
+            }
+            // The rows are the winners' answers, nothing more: no two live bookings overlap, and the losers
+            // left no booking and no audit entry behind.
+            #expect(try await CultureFixture.column(daemon, "SELECT id FROM culture_venue_booking WHERE NOT cancelled ORDER BY id")
+                    == bookingOfSlot.values.sorted())
+            #expect(try await CultureFixture.column(daemon, "SELECT substr(purpose, 2)::int FROM culture_venue_booking ORDER BY id")
+                    == winners.sorted { bookingOfSlot[slot($0)]! < bookingOfSlot[slot($1)]! })
+            #expect(try await CultureFixture.scalar(daemon, """
+                SELECT count(*) FROM culture_venue_booking a JOIN culture_venue_booking b
+                  ON a.venue_id = b.venue_id AND a.id < b.id AND a.during && b.during AND NOT a.cancelled AND NOT b.cancelled
+                """) == 0)
+            #expect(try await CultureFixture.scalar(daemon, "SELECT count(*) FROM audit_log WHERE action = 'culture.venue.book'") == 4)
+            for session in sessions { await session.close() }
         }
     }
 

@@ -72,3 +72,8 @@ struct LabourFixture {
         try await strings("SELECT text FROM sms_outbox WHERE phone = '+86\(phone)' AND kind = 'notification' ORDER BY id")
     }
 }
+
+extension ConsoleAnswer {
+    /// The data as an object.
+    var object: [String: Any] { data as? [String: Any] ?? [:] }
+}

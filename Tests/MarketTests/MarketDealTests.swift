@@ -7,40 +7,51 @@ import Testing
 
 /// Deals reserve atomically and are settled with commission; consigned (代销) offers are audited.
 @Suite struct MarketDealTests {
-    @Test func hundredConcurrentDealsNeverOversell() async throws {
+    @Test func twoHundredConcurrentDealsNeverOversell() async throws {
         try await withTestDaemon(plugins: [MarketPlugin.self]) { daemon in
             let world = try await MarketWorld.make(daemon)
             let offer = try #require((try await world.ok("MARKET OFFER ADD member=1 crop=柑橘 quantity=1000 unit=jin price=3") as? [String: Any])?["offer"] as? [String: Any])
             let offerID = try #require(offer["id"] as? Int)
             _ = try await world.ok(#"MARKET BUYER ADD "兴山县果品公司" kind=merchant village=2"#)
-            // Logged in 25 at a time: the console admits 32 connections waiting to log in.
-            var consoles: [ConsoleClient] = []
-            for _ in 0..<4 {
-                consoles += try await withThrowingTaskGroup(of: ConsoleClient.self) { group in
-                    for _ in 0..<25 { group.addTask { try await daemon.console() } }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
+            // 200 buyers' clerks at once, on their own connections, asking 1 to 20 斤 each: 2,100 斤 asked of 1,000.
+            func asked(_ client: Int) -> Int { client % 20 + 1 }
+            let consoles = try await daemon.consoles(200)
+            let result = try await race(consoles, (0..<200).map { "MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=\(asked($0))" })
+            print("twoHundredConcurrentDealsNeverOversell: \(result.summary)")
+            let accepted = result.winners
+            let reserved = accepted.map(asked).reduce(0, +)
+            #expect(reserved <= 1000 && reserved > 1000 - 20, "\(reserved) 斤 reserved: \(result.summary)")
+            let left = 1000 - reserved
+            // The deals were decided one at a time under the offer's row lock: in deal id order, each
+            // answer's offer_left is what the earlier deals left.
+            let inOrder = accepted.sorted { (result.answers[$0].object["id"] as? Int ?? 0) < (result.answers[$1].object["id"] as? Int ?? 0) }
+            var running = 1000
+            for client in inOrder {
+                running -= asked(client)
+                #expect((result.answers[client].object["offer_left"] as? NSNumber)?.intValue == running, "\(result.answers[client].raw)")
             }
-            // 100 buyers' clerks at once, 15 斤 each: 66 fit in 1000 斤, 34 must be refused.
-            let answers = try await withThrowingTaskGroup(of: ConsoleAnswer.self) { group in
-                for console in consoles {
-                    group.addTask {
-                        // UNAVAILABLE (no connection within the hub's bound, on a loaded machine) wrote nothing:
-                        // the clerk tries again, as a gateway would.
-                        var answer = try await console.json("MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=15")
-                        while answer.code == "UNAVAILABLE" { answer = try await console.json("MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=15") }
-                        return answer
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            // Every refusal is CONFLICT saying how much was left when it was decided, and that really was too
+            // little: never more than it asked. Since nothing is given back, what is left now is too little
+            // for every refused deal, so no deal was refused that would have fitted.
+            for client in result.losers {
+                let answer = result.answers[client]
+                let message = answer.message ?? ""
+                let was = message.firstMatch(of: /只剩(\d+)斤，不够(\d+)/).map { (Int($0.1)!, Int($0.2)!) }
+                let fits = was.map { $0.0 < asked(client) && $0.0 >= left && $0.1 == asked(client) } ?? (left == 0 && message.contains("状态为sold"))
+                #expect(answer.code == "CONFLICT" && fits, "client \(client) asked \(asked(client)): \(answer.raw)")
+                #expect(asked(client) > left)
             }
-            let accepted = answers.filter(\.ok).count
-            #expect(accepted == 66, "\(answers.filter { !$0.ok }.prefix(3).map(\.raw))")
-            #expect(answers.filter { !$0.ok }.allSatisfy { $0.code == "CONFLICT" && ($0.message ?? "").contains("只剩10斤") || ($0.message ?? "").contains("状态") })
-            #expect(try await world.number("SELECT reserved::text FROM market_offer") == 990)
-            #expect(try await world.number("SELECT sum(quantity)::text FROM market_deal WHERE status = 'reserved'") == 990)
-            // The last 10 斤 go; then the offer is sold and takes no more.
-            #expect(try await world.admin.json("MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=10").ok)
+            // Rows match answers: the deals are the accepted ones, their quantities sum to what the offer holds
+            // reserved, every deal was audited and told to the farmer once.
+            #expect(try await world.texts("SELECT d.id::text FROM market_deal d ORDER BY d.id")
+                    == accepted.compactMap { result.answers[$0].object["id"] as? Int }.sorted().map(String.init))
+            #expect(try await world.number("SELECT reserved::text FROM market_offer") == Double(reserved))
+            #expect(try await world.number("SELECT coalesce(sum(quantity), 0)::text FROM market_deal WHERE status = 'reserved'") == Double(reserved))
+            #expect(try await world.number("SELECT count(*)::text FROM audit_log WHERE action = 'market.deal.add'") == Double(accepted.count))
+            #expect(try await world.notifications(MarketWorld.farmer).filter { $0.contains("已成交") }.count == accepted.count)
+            #expect(try await world.texts("SELECT status FROM market_offer") == [left == 0 ? "sold" : "open"])
+            // What is left goes; then the offer is sold and takes no more.
+            if left > 0 { #expect(try await world.admin.json("MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=\(left)").ok) }
             #expect(try await world.texts("SELECT status FROM market_offer") == ["sold"])
             let more = try await world.admin.json("MARKET DEAL ADD offer=\(offerID) buyer=1 quantity=1")
             #expect(more.code == "CONFLICT", "\(more.raw)")

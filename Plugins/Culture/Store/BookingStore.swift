@@ -39,7 +39,9 @@ struct BookingStore: Sendable {
                 """)
             guard let id = try await rows.decode(Int64.self).firstElement() else { throw HuzhuError(.internal, "the booking was not stored") }
             var quote = 0
-            for service in services {
+            // Held in one order (catalogue id) whatever order they were named in, so two bookings waiting
+            // for each other's providers cannot deadlock.
+            for service in services.sorted(by: { $0.id < $1.id }) {
                 let quantity = service.unit == "table" ? (new.tables ?? 0) : service.unit == "day" ? new.days : 1
                 try await hold(tx, booking: id, service: service, quantity: quantity, village: village, date: new.date, days: new.days)
                 quote += quantity * service.priceYuan
@@ -121,6 +123,12 @@ struct BookingStore: Sendable {
             tried.append(provider)
             try await tx.execute("SAVEPOINT culture_hold")
             do {
+                // Holds of one provider queue on its row first, so the exclusion constraint only ever meets
+                // committed holds. Left to itself, it lets two concurrent inserts each see the other's entry
+                // and wait for each other (PostgreSQL checks exclusion after inserting): a deadlock, one side
+                // refused without a word about who holds the team — even when another team was free. Taken
+                // inside the savepoint, the lock goes again when this provider turns out to be held.
+                try await tx.execute("SELECT 1 FROM culture_provider WHERE id = \(provider) FOR NO KEY UPDATE")
                 try await tx.execute(
                     """
                     INSERT INTO culture_booking_item (booking_id, service_id, provider_id, quantity, amount_yuan, during)

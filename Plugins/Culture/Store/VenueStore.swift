@@ -61,6 +61,11 @@ struct VenueStore: Sendable {
         guard to > from else { throw HuzhuError(.invalid, "the booking must end after it starts", zh: "结束时间应晚于开始时间") }
         try await tx.execute("SAVEPOINT culture_venue_booking")
         do {
+            // Bookings of one venue queue on its row first, so the exclusion constraint only ever meets
+            // committed bookings: left to itself it lets two concurrent inserts each see the other's entry and
+            // wait for each other (PostgreSQL checks exclusion after inserting), a deadlock that refuses one
+            // side without naming the clash. NO KEY UPDATE: an event being added holds the venue's key share.
+            try await tx.execute("SELECT 1 FROM culture_venue WHERE id = \(venue) FOR NO KEY UPDATE")
             let rows = try await tx.query(
                 """
                 INSERT INTO culture_venue_booking (venue_id, during, purpose, event_id, booked_by)

@@ -2,10 +2,13 @@ import Foundation
 import HuzhuKit
 
 extension AsyncSequence {
-    /// The first element, or nil: most of the plugin's queries return one row.
+    /// The first element, or nil: most of the plugin's queries return one row. Reads the answer to the end
+    /// even so: with PostgresNIO, a statement sent after one whose rows were left unread can wait forever
+    /// if the server goes away between them.
     func firstElement() async throws -> Element? {
-        for try await element in self { return element }
-        return nil
+        var first: Element?
+        for try await element in self where first == nil { first = element }
+        return first
     }
 
     /// Every element, for short result sets.
