@@ -20,20 +20,8 @@ import Testing
             let forbidden: [Role: Set<String>] = [
                 .gateway: Set(names), .labour: Set(names), .market: Set(names), .readonly: writes, .cadre: money,
             ]
-            for role in Role.allCases where role != .admin {
-                let console = try await daemon.console(as: "r_\(role.rawValue)", roles: [role], villages: role == .cadre ? ["1"] : [])
-                let visible = Set((try await console.json("HELP").data as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
-                for name in names {
-                    let answer = try await console.json(name)
-                    if visible.contains(name) {
-                        #expect(answer.code != "DENIED", "\(role) may run \(name) (HELP lists it) but was denied")
-                    } else {
-                        #expect(answer.code == "DENIED", "\(role) ran \(name), which HELP hides: \(answer.raw)")
-                    }
-                    if forbidden[role]?.contains(name) == true {
-                        #expect(!visible.contains(name) && answer.code == "DENIED", "\(role) must never run \(name)")
-                    }
-                }
+            for problem in try await PermissionAudit.roleViolations(daemon, commands: names, forbidden: forbidden) {
+                Issue.record(Comment(rawValue: problem))
             }
         }
     }
