@@ -51,10 +51,14 @@ public final class LocalBus: MessageBus {
         let first = sequence.subtract(Int64(messages.count), ordering: .relaxed).newValue
         // Concrete envelopes built outside any lock: a generic lazy sequence here ran unspecialised across
         // the module boundary (a malloc and metadata lookups per message, with the mailbox lock held).
+        // Indices, not `enumerated()`: unspecialised, the enumerated iterator allocated once per element.
+        let topic = M.topic
         var envelopes: [BusEnvelope] = []
         envelopes.reserveCapacity(messages.count)
-        for (offset, message) in messages.enumerated() {
-            envelopes.append(BusEnvelope(id: first + Int64(messages.count - 1 - offset), topic: M.topic, message: message, publisher: publisher))
+        var id = first + Int64(messages.count - 1)
+        for index in messages.indices {
+            envelopes.append(BusEnvelope(id: id, topic: topic, message: messages[index], publisher: publisher))
+            id -= 1
         }
         for mailbox in route.mailboxes { mailbox.deliver(batch: envelopes) }
     }
