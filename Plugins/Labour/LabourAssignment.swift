@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One possible pairing in an assignment problem: a worker (by index) and the score of giving them the slot.
 public struct LabourEdge: Sendable, Equatable {
     public var worker: Int
@@ -30,6 +32,17 @@ public struct LabourAssignmentProblem: Sendable {
         }
         return sum
     }
+}
+
+/// Sees every day plan's assignment problem just before it is solved, so a benchmark can export the exact
+/// instance and solve it with another solver (Benchmarks/Sources/labour-bench, scripts/bench/plan-scipy.py).
+/// Nothing is observed unless a benchmark sets it.
+public enum LabourPlanObserver {
+    private static let observer = Mutex<(@Sendable (LabourAssignmentProblem) -> Void)?>(nil)
+
+    public static func set(_ body: (@Sendable (LabourAssignmentProblem) -> Void)?) { observer.withLock { $0 = body } }
+
+    static func notify(_ problem: LabourAssignmentProblem) { observer.withLock { $0 }?(problem) }
 }
 
 /// Maximum-score assignment (the day plan) and the greedy one-by-one matching it is compared with.

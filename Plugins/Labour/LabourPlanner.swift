@@ -75,6 +75,7 @@ enum LabourPlanner {
             }
         }
         let problem = LabourAssignmentProblem(workerCount: snapshot.workers.count, slots: slots)
+        LabourPlanObserver.notify(problem)
         let optimal = LabourAssignment.optimal(problem)
         let greedy = LabourAssignment.greedy(problem)
 

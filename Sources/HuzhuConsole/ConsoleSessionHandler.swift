@@ -7,7 +7,9 @@ import NIOCore
 /// Commands that need no I/O (PING, FORMAT, LANG, HELP, WHOAMI) are answered on the event loop as the
 /// lines arrive; the answers of one read are flushed together. A command that needs I/O runs as a task;
 /// lines that arrive meanwhile wait in a bounded queue (reading pauses when it is full), so a pipeline
-/// sees the effects of each command before the next one starts, as with Redis.
+/// sees the effects of each command before the next one starts, as with Redis. Lines also wait while the
+/// client is not reading its answers (the channel is not writable): what the server holds for a slow
+/// reader is then its unread input and at most about one write-buffer high-water mark of answers.
 final class ConsoleSessionHandler: ChannelDuplexHandler {
     typealias InboundIn = ConsoleFrame
     typealias OutboundIn = ByteBuffer
@@ -22,7 +24,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     private var language: Language
     /// The line ending of the client's last line, used for answers (`\r\n` clients such as redis-benchmark get `\r\n`).
     private var newline = "\n"
-    private var queued: [ConsoleFrame] = []
+    private var queued = CircularBuffer<ConsoleFrame>()
     private var running = false
     private var readPending = false
     private var needsFlush = false
@@ -78,7 +80,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             inputClosed = true
-            if !running { closeAfterWrites(context: context) }
+            if !running, queued.isEmpty { closeAfterWrites(context: context) }
         } else if event is Drain {
             queued.removeAll()
             if running {
@@ -103,7 +105,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         let frame = unwrapInboundIn(data)
-        if running {
+        if running || !queued.isEmpty || !context.channel.isWritable {
             queued.append(frame)
         } else {
             handle(frame, context: context)
@@ -125,7 +127,7 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        resumeReadingIfPossible(context: context)
+        if !closing { answerQueued(context: context) }
         context.fireChannelWritabilityChanged()
     }
 
@@ -149,8 +151,9 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
         idleTimer = context.eventLoop.scheduleTask(in: delay) {
             let (handler, context) = loopBound.value
             let limit = TimeAmount(handler.server.configuration.idleTimeout)
-            if handler.running || !handler.queued.isEmpty {
-                // A session waiting for its own command's answer is not idle (a login, a long report).
+            if handler.running || (!handler.queued.isEmpty && context.channel.isWritable) {
+                // A session waiting for its own command's answer is not idle (a login, a long report);
+                // one whose lines wait because it does not read its answers is.
                 handler.lastActivity = .now()
             }
             let idleFor = NIODeadline.now() - handler.lastActivity
@@ -333,7 +336,13 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             closeAfterWrites(context: context)
             return
         }
-        while !running, !closing, !queued.isEmpty {
+        answerQueued(context: context)
+    }
+
+    /// Handles waiting lines in order while no command runs and the client reads its answers; a client that
+    /// does not read is answered again when the channel becomes writable (`channelWritabilityChanged`).
+    private func answerQueued(context: ChannelHandlerContext) {
+        while !running, !closing, !queued.isEmpty, context.channel.isWritable {
             handle(queued.removeFirst(), context: context)
         }
         flushIfNeeded(context: context)

@@ -13,7 +13,8 @@ final class LineConnection: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
 
-    init(host: String, port: Int) throws {
+    /// `receiveBuffer`: a small SO_RCVBUF for slow readers (set before connecting, so the window stays small).
+    init(host: String, port: Int, receiveBuffer: Int32? = nil) throws {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var info: UnsafeMutablePointer<addrinfo>?
@@ -21,6 +22,9 @@ final class LineConnection: @unchecked Sendable {
         defer { freeaddrinfo(info) }
         fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
         guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             close(fd)
             throw BenchError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
@@ -65,6 +69,47 @@ final class LineConnection: @unchecked Sendable {
                 throw BenchError(n == 0 ? "the server closed the connection" : "read: \(String(cString: strerror(errno)))")
             }
             buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    // MARK: - Non-blocking use (idle and slow connections, after login)
+
+    func setNonBlocking() {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Writes what the socket takes now: the bytes written (0 when it is full); nil when the connection is gone.
+    func tryWrite(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let n = Glibc.send(fd, bytes.baseAddress!, bytes.count, Int32(MSG_NOSIGNAL))
+        if n >= 0 { return n }
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : nil
+    }
+
+    /// Reads up to `limit` bytes that have arrived: (bytes, newlines among them); nil when the server closed
+    /// the connection (or it failed). Bytes read ahead by `readLine` are counted first.
+    func tryRead(_ limit: Int) -> (bytes: Int, lines: Int)? {
+        var lines = 0
+        if start < buffer.count {
+            let taken = min(limit, buffer.count - start)
+            lines = buffer[start..<(start + taken)].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            start += taken
+            if start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+            return (taken, lines)
+        }
+        var chunk = [UInt8](repeating: 0, count: max(1, limit))
+        let n = chunk.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
+        if n == 0 { return nil }
+        if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK ? (0, 0) : nil }
+        for byte in chunk[0..<n] where byte == UInt8(ascii: "\n") { lines += 1 }
+        return (n, lines)
+    }
+
+    /// Whether the server still holds the connection open: reads whatever arrived (an idle connection gets
+    /// nothing unless the server says goodbye) and looks for the end of the stream.
+    var isOpen: Bool {
+        while true {
+            guard let read = tryRead(4096) else { return false }
+            if read.bytes == 0 { return true }
         }
     }
 

@@ -17,6 +17,11 @@ struct LoadRun {
         var serverCPUSeconds: Double?
         /// (gateway message id, "ok" or the error code) of every answered SMS IN, when recording.
         var answered: [(String, String)] = []
+        /// Seconds from opening the extra connections until the server was quiet again (see `settle`).
+        var settledAfter: Double?
+        /// The idle and slow connections beside the run, and the server's memory, when asked for.
+        var extra: ExtraConnections.Report?
+        var memory: String?
 
         mutating func merge(_ other: Result) {
             histogram.add(other.histogram)
@@ -31,13 +36,38 @@ struct LoadRun {
     func run() throws -> Result {
         let phones = try loadPhones()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        func workload(_ run: String, _ index: Int) -> Workload {
+            var workload = Workload(scenario: options.scenario, phones: phones, run: run, connection: index)
+            workload.query = options.query
+            return workload
+        }
+        // The server's memory, and the idle and slow connections (opened first, so the run measures beside them).
+        var total0 = Result()
+        var extras: ExtraConnections?
+        let stopSlow = Mutex<ExtraConnections?>(nil)
+        let memory = options.serverPID.map { pid in
+            ServerMemory(pid: pid, limitKiB: options.rssLimitMiB.map { $0 * 1024 }) {
+                FileHandle.standardError.write(Data("huzhu-bench: the server's memory passed --rss-limit-mb: stopping the slow readers\n".utf8))
+                stopSlow.withLock { $0?.stopSlowReaders() }
+            }
+        }
+        memory?.start()
+        memory?.mark("before")
+        if options.idle + options.slow > 0 {
+            let opened = try ExtraConnections(options: options) { receiveBuffer in try login(receiveBuffer: receiveBuffer) }
+            stopSlow.withLock { $0 = opened }
+            opened.start()
+            extras = opened
+            total0.settledAfter = settle()
+            memory?.mark("open")
+        }
         // In a chaos run (--reconnect) the server may be down at any moment: workers log in themselves.
         let connections: [LineConnection?] = options.reconnect ? Array(repeating: nil, count: options.connections)
             : try (0..<options.connections).map { _ in try login() }
         // Warm up (cold pages, caches, prepared statements) before measuring.
         for (index, connection) in connections.enumerated() {
             guard let connection else { continue }
-            var warm = Workload(scenario: options.scenario, phones: phones, run: runID + "w", connection: index)
+            var warm = workload(runID + "w", index)
             for _ in 0..<options.warmup { _ = try connection.request(warm.next().line) }
         }
 
@@ -50,7 +80,7 @@ struct LoadRun {
         for (index, connection) in connections.enumerated() {
             group.enter()
             let worker = Worker(run: self, index: index, connection: connection, shared: shared,
-                                workload: Workload(scenario: options.scenario, phones: phones, run: runID, connection: index))
+                                workload: workload(runID, index))
             let thread = Thread {
                 defer { group.leave() }
                 let result = worker.work()
@@ -60,10 +90,20 @@ struct LoadRun {
             thread.start()
         }
         group.wait()
-        var total = Result()
+        var total = total0
         total.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         for result in results.withLock({ $0 }) { total.merge(result) }
         if let before = cpuBefore, let after = options.serverPID.flatMap(Self.cpuSeconds) { total.serverCPUSeconds = after - before }
+        memory?.mark("end")
+        if let opened = extras {
+            total.extra = opened.finish()
+            stopSlow.withLock { $0 = nil }
+            extras = nil  // closes them
+            usleep(UInt32(options.settle * 1e6))  // the server notices the closes and frees what they held
+            memory?.mark("after")
+        }
+        memory?.stop()
+        total.memory = memory?.line
         if let file = options.recordFile {
             let text = total.answered.map { "\($0.0)\t\($0.1)\n" }.joined()
             try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -169,8 +209,37 @@ struct LoadRun {
         }
     }
 
-    func login() throws -> LineConnection {
-        let connection = try LineConnection(host: options.host, port: options.port)
+    /// Waits `--settle` seconds, then (given the server's pid) until the server — with the database's
+    /// processes, given `--db-pid` (the postmaster: it and its children) — uses less than a third of a core
+    /// over a second, at most 180 s: slow readers' first requests make a burst of work (every one asks
+    /// for `--slow-pipeline` answers at once), and the run measures the steady state after it. Returns
+    /// the seconds waited.
+    private func settle() -> Double {
+        let started = DispatchTime.now().uptimeNanoseconds
+        usleep(UInt32(options.settle * 1e6))  // the minimum wait
+        if let pid = options.serverPID {
+            for _ in 0..<180 {
+                let pids = [pid] + (options.dbPID.map { [$0] + Self.children($0) } ?? [])
+                let before = pids.map { Self.cpuSeconds($0) }
+                sleep(1)  // the measuring window
+                let used = zip(pids, before).reduce(0.0) { sum, item in
+                    guard let start = item.1, let end = Self.cpuSeconds(item.0) else { return sum }  // gone meanwhile
+                    return sum + max(0, end - start)
+                }
+                if used < 0.33 { break }
+            }
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+
+    /// A process's children (/proc/PID/task/PID/children).
+    static func children(_ pid: Int32) -> [Int32] {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func login(receiveBuffer: Int32? = nil) throws -> LineConnection {
+        let connection = try LineConnection(host: options.host, port: options.port, receiveBuffer: receiveBuffer)
         if let user = options.user, let password = options.password {
             let answer = try connection.request("AUTH \(user) \(password)")
             guard answer.hasPrefix("+OK") else { throw BenchError("login as \(user) refused: \(answer)") }

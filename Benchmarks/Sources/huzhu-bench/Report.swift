@@ -14,6 +14,12 @@ extension LoadRun.Result {
                 + String(format: "%.2f", Double(histogram.max) / 1000) + " | \(cpu) |",
         ]
         if reconnects > 0 { lines.append("reconnects: \(reconnects)") }
+        if let extra {
+            lines.append("extra idle=\(extra.idle) idle_open_at_end=\(extra.idleOpenAtEnd) slow=\(extra.slow) slow_open_at_end=\(extra.slowOpenAtEnd) "
+                + "slow_requests_sent=\(extra.slowRequestsSent) slow_answers_read=\(extra.slowAnswersRead) slow_bytes_read=\(extra.slowBytesRead)")
+        }
+        if let memory { lines.append(memory) }
+        if let settledAfter { lines.append(String(format: "settled_after_s=%.1f", settledAfter)) }
         if let firstError { lines.append("first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }

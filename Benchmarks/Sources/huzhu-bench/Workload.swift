@@ -3,6 +3,7 @@ import Foundation
 /// What one connection sends: deterministic per connection (seeded), so runs are comparable.
 struct Workload {
     let scenario: Scenario
+    var query = "MEMBER FIND 张"
     let phones: [String]
     let run: String
     let connection: Int
@@ -42,6 +43,7 @@ struct Workload {
         case .ping: return ("PING", nil)
         case .smsIn: return smsIn()
         case .mix: return random(10) < 8 ? smsIn() : (Self.staffQueries[random(Self.staffQueries.count)], nil)
+        case .query: return (query, nil)
         }
     }
 

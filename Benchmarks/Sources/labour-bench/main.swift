@@ -1,12 +1,17 @@
 // The industry association's benchmark: a daemon with the labour plugin on the demo county (about 10,000
 // craftsmen from the plugin's demo loader), measured through the console over TCP, as staff use it.
 //
-//   swift build -c release --product labour-bench && .build/release/labour-bench [--samples N] [--plans R]
+//   swift build -c release --product labour-bench && .build/release/labour-bench [--samples N] [--plans R] [--export DIR]
 //
 // 1. Ranking candidates for one request (`LABOUR MATCH <id>`): p50/p99 over N samples (default 2,000),
 //    cycling over 200 requests spread across the county.
 // 2. The day plan (`LABOUR PLAN <day>`): 500 requests against about 5,000 available workers (half the
 //    craftsmen take that day off), R runs (default 5); the optimal total is printed beside greedy's.
+// 3. The solver alone: the exact problem LABOUR PLAN built (captured through LabourPlanObserver) solved R
+//    times by LabourAssignment.optimal, for that plan ("large") and a smaller one (50 requests in one
+//    township on another Monday, every craftsman free: "small"). With --export DIR both are written to
+//    DIR/plan-large.txt and DIR/plan-small.txt for scripts/bench/plan-scipy.py (the same instances
+//    solved by scipy).
 //
 // Everything runs in a detached task: top-level code is on the main actor.
 
@@ -20,6 +25,7 @@ import PostgresNIO
 struct Options {
     var samples = 2_000
     var plans = 5
+    var export: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -27,7 +33,8 @@ struct Options {
             switch argument {
             case "--samples": samples = max(1, iterator.next().flatMap { Int($0) } ?? samples)
             case "--plans": plans = max(1, iterator.next().flatMap { Int($0) } ?? plans)
-            default: fatalError("labour-bench [--samples N (2000)] [--plans R (5)]")
+            case "--export": export = iterator.next()
+            default: fatalError("labour-bench [--samples N (2000)] [--plans R (5)] [--export DIR]")
             }
         }
     }
@@ -102,18 +109,52 @@ func run(_ options: Options) async throws {
     }
     floor.sort()
 
-    // 2. The day plan.
+    // 2. The day plan; the problem it solves is captured for part 3.
+    let captured = CapturedPlan()
     var planTimes: [Double] = []
     var summary = ""
-    for _ in 0..<options.plans {
+    func plan(_ day: String, requests: Int) async throws -> [String: Any] {
         let start = clock.now
         let answer = try await console.send("LABOUR PLAN \(day)")
         planTimes.append(milliseconds(clock.now - start))
         guard let object = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
               let data = object["data"] as? [String: Any] else { fatalError("LABOUR PLAN failed: \(answer.prefix(300))") }
-        summary = "| \(requests.count) requests, \(data["places"] ?? 0) places | \(data["workers_available"] ?? 0) | optimal \(data["total"] ?? 0) (\(data["filled"] ?? 0) filled) | greedy \(data["greedy_total"] ?? 0) (\(data["greedy_filled"] ?? 0) filled) |"
+        summary = "| \(requests) requests, \(data["places"] ?? 0) places | \(data["workers_available"] ?? 0) | optimal \(data["total"] ?? 0) (\(data["filled"] ?? 0) filled) | greedy \(data["greedy_total"] ?? 0) (\(data["greedy_filled"] ?? 0) filled) |"
+        return data
     }
+    for _ in 0..<options.plans { _ = try await plan(day, requests: requests.count) }
+    guard let largeProblem = captured.take() else { fatalError("LABOUR PLAN did not build a problem") }
+    var large = PlanInstance(name: "large", requests: requests.count, problem: largeProblem, planMilliseconds: planTimes)
+    large.timeSolver(runs: options.plans)
+    let largeSummary = summary
     planTimes.sort()
+
+    // 3. A smaller day: 50 requests in one township, the next Monday (nobody off): the solver alone again.
+    let smallDay = "2027-03-08"
+    try await database.withClient { client in
+        try await client.query(
+            """
+            INSERT INTO labour_request (member_id, household_id, village_id, task, area_mu, date_from, date_to, crew, priority, entered_by)
+            SELECT m.id, m.household_id, m.village_id, (ARRAY['plough', 'transplant', 'harvest', 'prune', 'spray', 'pick'])[1 + m.id % 6],
+                   2 + m.id % 9, '2027-03-08', '2027-03-08', CASE WHEN (m.id / 7) % 5 = 0 THEN 3 ELSE 1 END,
+                   coalesce(h.no_labour OR h.elderly_alone, false), 'bench-small'
+            FROM member m LEFT JOIN household h ON h.id = m.household_id JOIN village v ON v.id = m.village_id
+            WHERE m.is_demo AND v.township_id = (SELECT min(township_id) FROM village) AND m.id % 37 = 1 ORDER BY m.id LIMIT 50
+            """, logger: TestLog.logger)
+    }
+    let smallRequests = try await ints(database, "SELECT count(*)::int FROM labour_request WHERE entered_by = 'bench-small'")[0]
+    planTimes = []
+    for _ in 0..<options.plans { _ = try await plan(smallDay, requests: smallRequests) }
+    guard let smallProblem = captured.take() else { fatalError("LABOUR PLAN did not build the small problem") }
+    var small = PlanInstance(name: "small", requests: smallRequests, problem: smallProblem, planMilliseconds: planTimes)
+    small.timeSolver(runs: options.plans)
+    let smallSummary = summary
+    if let folder = options.export {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try large.write(to: folder + "/plan-large.txt")
+        try small.write(to: folder + "/plan-small.txt")
+    }
+    planTimes = large.planMilliseconds.sorted()
 
     print("")
     print("| operation | samples | p50 ms | p99 ms | max ms |")
@@ -128,7 +169,13 @@ func run(_ options: Options) async throws {
     print("")
     print("| plan | workers available | optimal total | greedy total |")
     print("| --- | ---: | ---: | ---: |")
-    print(summary)
+    print(largeSummary)
+    print(smallSummary)
+    print("")
+    print("| instance | requests | slots | workers with an edge | edges | solver ms (median) | LABOUR PLAN ms (median) | optimal total |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(large.row)
+    print(small.row)
     try await daemon.stop()
 }
 
