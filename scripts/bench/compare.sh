@@ -65,11 +65,14 @@ summary() {
     echo "| comparison | Huzhu | reference | ratio (same run) |"
     echo "| --- | ---: | ---: | --- |"
     if [[ -f $TMP/ping.md ]]; then
+        local mode label hz redis
         for mode in unpipelined "-P "; do
+            label=unpipelined
+            [[ $mode != unpipelined ]] && label="pipelined $(col "$TMP/ping.md" "^[|] -P " 2 | cut -d, -f1)"
+            hz="$mode.*[|] huzhud [|]" redis="$mode.*[|] redis [|]"
             printf '| console PING (%s) vs redis-server, redis-benchmark -t ping_inline | %s req/s, p99 %s ms | %s req/s, p99 %s ms | %s (rps: Huzhu ÷ Redis) |\n' \
-                "$( [[ $mode == unpipelined ]] && echo unpipelined || echo "pipelined $(col "$TMP/ping.md" "^[|] -P " 2 | cut -d, -f1)")" "$(col "$TMP/ping.md" "$mode.*[|] huzhud [|]" 4)" "$(col "$TMP/ping.md" "$mode.*[|] huzhud [|]" 6)" \
-                "$(col "$TMP/ping.md" "$mode.*[|] redis [|]" 4)" "$(col "$TMP/ping.md" "$mode.*[|] redis [|]" 6)" \
-                "$(col "$TMP/ping.md" "$mode.*[|] huzhud [|]" 8)"
+                "$label" "$(col "$TMP/ping.md" "$hz" 4)" "$(col "$TMP/ping.md" "$hz" 6)" \
+                "$(col "$TMP/ping.md" "$redis" 4)" "$(col "$TMP/ping.md" "$redis" 6)" "$(col "$TMP/ping.md" "$hz" 8)"
         done
     fi
     if [[ -f $TMP/sms.md ]]; then

@@ -9,9 +9,10 @@
 # beside SLOW slow readers (logged in, each keeping SLOW_PIPELINE `SLOW_REQUEST` requests outstanding —
 # HELP's JSON answer is about 17 KiB — and reading SLOW_READ_BPS bytes a second through a 16 KiB receive
 # buffer: 1,000 of them at 100 B/s take 100 KB/s of answers, about 6 HELPs a second); beside SLOW
-# readers that read BUSY_READ_BPS (1 KiB/s: together 1 MB/s, about 60 HELPs a second); beside DEEP slow
-# readers that ask for far more (DEEP_PIPELINE outstanding: megabytes each, more than the kernel's
-# socket buffers take, so what the daemon keeps for them shows in its RSS); and with none again.
+# readers that read BUSY_READ_BPS (1 KiB/s: together up to 1 MB/s, some 30-60 HELPs a second);
+# beside DEEP slow readers that ask for far more (DEEP_PIPELINE outstanding: megabytes each, more than
+# the kernel's socket buffers take, so what the daemon keeps for them shows in its RSS); and with none
+# again.
 # huzhu-bench samples the daemon's VmRSS every 100 ms (before the extra connections open, once they are
 # open, the peak, at the end, SETTLE s after they closed) and the machine's TCP buffer memory.
 # The measured run starts once the daemon and its PostgreSQL are quiet again after the extra connections'
