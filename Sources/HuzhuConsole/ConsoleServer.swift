@@ -17,6 +17,8 @@ public final class ConsoleServer: Sendable {
     let logger: Logger
     let group: any EventLoopGroup
     let state = NIOLockedValueBox(State())
+    /// `HELP`'s full list per kind of caller.
+    let helpCache = HelpCache()
     /// `huzhu_console_commands_total{command}` and `huzhu_console_errors_total{code}` (made once: a
     /// lookup in the metrics factory per command would cost more than the command).
     let commandCounters: [String: Counter]

@@ -233,6 +233,17 @@ final class ConsoleSessionHandler: ChannelDuplexHandler {
             authenticate(rest, context: context)
             return
         case "HELP":
+            if rest.positional.isEmpty {
+                let key = HelpCache.Key(roles: caller.map { $0.roles.map(\.rawValue).sorted() }, language: language, format: format, newline: newline)
+                let answer = server.helpCache.answer(key) {
+                    var buffer = context.channel.allocator.buffer(capacity: 16_384)
+                    ConsoleOutput.render((try? help([])) ?? ConsoleReply(data: [], line: ""), format: format, newline: newline, into: &buffer)
+                    return buffer
+                }
+                context.write(wrapOutboundOut(answer), promise: nil)
+                needsFlush = true
+                return
+            }
             do {
                 reply(try help(rest.positional), context: context)
             } catch {
