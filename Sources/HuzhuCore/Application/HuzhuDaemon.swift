@@ -153,7 +153,7 @@ struct HubService: Service {
             group.addTask { try await sideDoor.run { httpPortContinuation.yield($0); httpPortContinuation.finish() } }
             var ports = httpPorts.makeAsyncIterator()
             let httpPort = await ports.next() ?? configuration.http.port
-            logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), http \(configuration.http.host):\(httpPort), store \(store.summary)")
+            logger.notice("huzhud \(HuzhuVersion.current) listening: console \(configuration.console.host):\(port), http \(configuration.http.host):\(httpPort), store \(store.summary), tasks \(SharedEventLoops.installed ? "on the database's event loops" : "on Swift's threads")")
             onReady?(DaemonReady(consoleHost: configuration.console.host, consolePort: port, httpPort: httpPort, store: store.summary, hub: hub))
 
             // Serve until asked to stop, then let sessions finish the command they are running.

@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Whether Swift Concurrency's tasks run on NIO's singleton event loops (set once by huzhud's entry point,
-/// before anything else runs). When they do, the console serves on those loops too, as the PostgreSQL pool
-/// already does: one set of threads, so a round trip to the database does not cross to another pool twice.
+/// Whether Swift Concurrency's tasks run on NIO's singleton event loops, where the PostgreSQL pool runs
+/// (set once by huzhud's entry point, before anything else runs): a round trip to the database then does
+/// not cross to another pool's threads and back (docs/architecture.md, "Threads").
 public enum SharedEventLoops {
     private static let flag = Atomic<Bool>(false)
 
