@@ -94,8 +94,8 @@ extension LabourStore {
                 FROM labour_request r
                 WHERE r.id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
                 """, logger: logger)
-            guard let row = try await labourFirst(rows.decode(
-                (Int64, Int64, Int64?, Int, String, Double?, String, String, Int, String, Bool, String, String?, String, Int).self)) else {
+            guard let row = try await rows.decode(
+                (Int64, Int64, Int64?, Int, String, Double?, String, String, Int, String, Bool, String, String?, String, Int).self).firstElement() else {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
             let request = LabourRequest((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13))

@@ -56,6 +56,6 @@ enum LabourDemo {
     }
 
     private static func count(_ tx: WriteTransaction, _ sql: String) async throws -> Int {
-        try await labourAll(tx.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self)).count
+        try await tx.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self).all().count
     }
 }

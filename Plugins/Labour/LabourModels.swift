@@ -123,18 +123,3 @@ enum LabourFormat {
         return e164.hasPrefix("+86") ? String(e164.dropFirst(3)) : e164
     }
 }
-
-/// The first row of a sequence, or nil. Reads the answer to the end even so: with PostgresNIO, a statement
-/// sent after one whose rows were left unread can wait forever if the server goes away between them.
-func labourFirst<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
-    var first: S.Element?
-    for try await element in sequence where first == nil { first = element }
-    return first
-}
-
-/// Reads all rows of a sequence.
-func labourAll<S: AsyncSequence>(_ sequence: S) async throws -> [S.Element] {
-    var all: [S.Element] = []
-    for try await element in sequence { all.append(element) }
-    return all
-}

@@ -64,7 +64,7 @@ extension LabourStore {
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
                 GROUP BY 1, 2 ORDER BY 2, 1
                 """, logger: logger)
-            let unmet = try await labourAll(unmetRows.decode((String, String, Int, Int).self)).map { (task: $0.0, month: $0.1, requests: $0.2, places: $0.3) }
+            let unmet = try await unmetRows.decode((String, String, Int, Int).self).all().map { (task: $0.0, month: $0.1, requests: $0.2, places: $0.3) }
             let top = all.sorted { $0.days != $1.days ? $0.days > $1.days : $0.id < $1.id }.prefix(limit)
             return LabourReport(from: from, to: to, workers: Array(top), unmet: unmet, activeWorkers: all.count,
                                 daysWorked: all.reduce(0) { $0 + $1.days }, daysAvailable: available,

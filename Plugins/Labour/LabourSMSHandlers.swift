@@ -105,8 +105,8 @@ enum LabourSMSHandlers {
 extension LabourStore {
     func request(source: String) async throws -> LabourRequest? {
         try await read { connection in
-            try await labourFirst(connection.query("SELECT \(unescaped: LabourRequest.columns) FROM labour_request r WHERE r.source = \(source)", logger: logger)
-                .decode(LabourRequest.Row.self)).map(LabourRequest.init)
+            try await connection.query("SELECT \(unescaped: LabourRequest.columns) FROM labour_request r WHERE r.source = \(source)", logger: logger)
+                .decode(LabourRequest.Row.self).firstElement().map(LabourRequest.init)
         }
     }
 }

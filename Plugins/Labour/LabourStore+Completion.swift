@@ -5,7 +5,7 @@ extension LabourStore {
     /// farmer is asked to rate it. `worker` set: only a worker of the job may (nil reply otherwise).
     func complete(job id: Int64, worker: Int64?, scope: [Int], actor: Actor) async throws -> LabourJob? {
         try await store.write(as: actor) { tx in
-            guard let requestID = try await labourFirst(tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self)),
+            guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),
                   let request = try await Self.request(tx.connection, requestID, scope: scope, logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true),
                   worker == nil || job.workers.contains(worker!) else {
@@ -32,7 +32,7 @@ extension LabourStore {
     func rate(job id: Int64, stars: Int, member: Int64?, scope: [Int], actor: Actor) async throws -> LabourJob? {
         guard (1...5).contains(stars) else { throw HuzhuError(.invalid, "stars are 1 to 5", zh: "评分为1到5星") }
         let rated: LabourJob? = try await store.write(as: actor) { tx in
-            guard let requestID = try await labourFirst(tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self)),
+            guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),
                   let request = try await Self.request(tx.connection, requestID, scope: scope, logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true),
                   member == nil || request.member == member else {
@@ -76,7 +76,7 @@ extension LabourStore {
     /// Staff call off a job: bookings released, the request is open again (to be offered or planned anew).
     func cancelJob(_ id: Int64, scope: [Int], actor: Actor) async throws -> LabourJob {
         try await store.write(as: actor) { tx in
-            guard let requestID = try await labourFirst(tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self)),
+            guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),
                   let request = try await Self.request(tx.connection, requestID, scope: scope, logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true) else {
                 throw HuzhuError(.notFound, "no job \(id) in your villages", zh: "您管辖的村里没有活 \(id)")

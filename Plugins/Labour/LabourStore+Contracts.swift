@@ -53,7 +53,7 @@ extension LabourStore {
                 FROM household h WHERE h.id = \(f.household) AND (cardinality(\(villages)::int[]) = 0 OR h.village_id = ANY(\(villages)::int[]))
                 RETURNING \(unescaped: LabourContract.columns)
                 """)
-            guard let row = try await labourFirst(rows.decode(LabourContract.Row.self)) else {
+            guard let row = try await rows.decode(LabourContract.Row.self).firstElement() else {
                 throw HuzhuError(.notFound, "no household \(f.household ?? 0) in your villages", zh: "您管辖的村里没有农户 \(f.household ?? 0)")
             }
             let contract = LabourContract(row)
@@ -74,7 +74,7 @@ extension LabourStore {
                     season_to = coalesce(\(f.to)::date, season_to), status = coalesce(\(f.status), status)
                 WHERE id = \(id) RETURNING \(unescaped: LabourContract.columns)
                 """)
-            let after = LabourContract(try await labourFirst(rows.decode(LabourContract.Row.self))!)
+            let after = LabourContract(try await rows.decode(LabourContract.Row.self).firstElement()!)
             try await tx.audit(f.status == "cancelled" ? "labour.contract.cancel" : "labour.contract.edit", target: "labour_contract:\(id)",
                                before: before.json, after: after.json)
             return after
@@ -87,21 +87,21 @@ extension LabourStore {
 
     func findContracts(household: Int64?, worker: Int64?, status: String?, scope: [Int], limit: Int) async throws -> [LabourContract] {
         try await read { connection in
-            try await labourAll(connection.query(
+            try await connection.query(
                 """
                 SELECT \(unescaped: LabourContract.columns) FROM labour_contract
                 WHERE (\(household)::bigint IS NULL OR household_id = \(household)) AND (\(worker)::bigint IS NULL OR worker_id = \(worker))
                   AND (\(status)::text IS NULL OR status = \(status)) AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
                 ORDER BY id DESC LIMIT \(limit)
-                """, logger: logger).decode(LabourContract.Row.self)).map(LabourContract.init)
+                """, logger: logger).decode(LabourContract.Row.self).all().map(LabourContract.init)
         }
     }
 
     static func contract(_ connection: PostgresConnection, _ id: Int64, scope: [Int], logger: Logger) async throws -> LabourContract? {
-        try await labourFirst(connection.query(
+        try await connection.query(
             """
             SELECT \(unescaped: LabourContract.columns) FROM labour_contract
             WHERE id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
-            """, logger: logger).decode(LabourContract.Row.self)).map(LabourContract.init)
+            """, logger: logger).decode(LabourContract.Row.self).firstElement().map(LabourContract.init)
     }
 }

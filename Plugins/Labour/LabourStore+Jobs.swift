@@ -6,7 +6,7 @@ extension LabourStore {
         let rows = try await connection.query(
             "SELECT \(unescaped: LabourJob.columns) FROM labour_job j WHERE j.request_id = \(request) AND j.state NOT IN ('cancelled', 'expired') FOR UPDATE",
             logger: logger)
-        guard var job = try await labourFirst(rows.decode(LabourJob.Row.self)).map(LabourJob.init) else { return nil }
+        guard var job = try await rows.decode(LabourJob.Row.self).firstElement().map(LabourJob.init) else { return nil }
         job.workers = try await workers(connection, job: job.id, logger: logger)
         return job
     }
@@ -20,14 +20,14 @@ extension LabourStore {
             WHERE j.id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
             \(unescaped: lock ? "FOR UPDATE OF j" : "")
             """, logger: logger)
-        guard var job = try await labourFirst(rows.decode(LabourJob.Row.self)).map(LabourJob.init) else { return nil }
+        guard var job = try await rows.decode(LabourJob.Row.self).firstElement().map(LabourJob.init) else { return nil }
         job.workers = try await workers(connection, job: id, logger: logger)
         return job
     }
 
     static func workers(_ connection: PostgresConnection, job: Int64, logger: Logger) async throws -> [Int64] {
-        try await labourAll(connection.query("SELECT worker_id FROM labour_assignment WHERE job_id = \(job) ORDER BY place", logger: logger)
-            .decode(Int64.self))
+        try await connection.query("SELECT worker_id FROM labour_assignment WHERE job_id = \(job) ORDER BY place", logger: logger)
+            .decode(Int64.self).all()
     }
 
     func job(_ id: Int64, scope: [Int]) async throws -> LabourJob? {
@@ -45,7 +45,7 @@ extension LabourStore {
                   AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
                 ORDER BY j.day DESC, j.id DESC LIMIT \(limit)
                 """, logger: logger)
-            var jobs = try await labourAll(rows.decode(LabourJob.Row.self)).map(LabourJob.init)
+            var jobs = try await rows.decode(LabourJob.Row.self).all().map(LabourJob.init)
             for index in jobs.indices { jobs[index].workers = try await Self.workers(connection, job: jobs[index].id, logger: logger) }
             return jobs
         }
@@ -62,7 +62,7 @@ extension LabourStore {
             INSERT INTO labour_job AS j (request_id, day, crew) VALUES (\(request.id), \(day ?? request.dateFrom)::date, \(request.crew))
             RETURNING \(unescaped: LabourJob.columns)
             """)
-        return LabourJob(try await labourFirst(rows.decode(LabourJob.Row.self))!)
+        return LabourJob(try await rows.decode(LabourJob.Row.self).firstElement()!)
     }
 
     /// Gives a worker the next place of a job (the job's row is locked by the caller). The worker's pay is
@@ -81,8 +81,8 @@ extension LabourStore {
 
     /// The job booked for a worker on a day, if any.
     static func booking(_ connection: PostgresConnection, worker: Int64, day: String, logger: Logger) async throws -> Int64? {
-        try await labourFirst(connection.query(
-            "SELECT job_id FROM labour_assignment WHERE worker_id = \(worker) AND day = \(day)::date", logger: logger).decode(Int64.self))
+        try await connection.query(
+            "SELECT job_id FROM labour_assignment WHERE worker_id = \(worker) AND day = \(day)::date", logger: logger).decode(Int64.self).firstElement()
     }
 
     /// Marks a job whose places are all taken as assigned: other offers are told it is taken, the farmer gets
@@ -96,14 +96,14 @@ extension LabourStore {
         let workers = try await workers(tx.connection, job: job.id, logger: tx.logger)
         var leader = workers.first
         if let team = job.team {
-            leader = try await labourFirst(tx.query("SELECT leader_id FROM labour_team WHERE id = \(team)").decode(Int64.self)) ?? leader
+            leader = try await tx.query("SELECT leader_id FROM labour_team WHERE id = \(team)").decode(Int64.self).firstElement() ?? leader
         }
-        let price = try await labourFirst(tx.query("SELECT coalesce(sum(amount), 0)::float8 FROM labour_assignment WHERE job_id = \(job.id)")
-            .decode(Double.self)) ?? 0
+        let price = try await tx.query("SELECT coalesce(sum(amount), 0)::float8 FROM labour_assignment WHERE job_id = \(job.id)")
+            .decode(Double.self).firstElement() ?? 0
         try await tx.execute("UPDATE labour_job SET state = 'assigned', leader_id = \(leader), price = \(price) WHERE id = \(job.id)")
         try await tx.execute("UPDATE labour_request SET state = 'matched' WHERE id = \(request.id)")
-        let losers = try await labourAll(tx.query(
-            "UPDATE labour_offer SET state = 'taken' WHERE job_id = \(job.id) AND state = 'pending' RETURNING worker_id").decode(Int64.self))
+        let losers = try await tx.query(
+            "UPDATE labour_offer SET state = 'taken' WHERE job_id = \(job.id) AND state = 'pending' RETURNING worker_id").decode(Int64.self).all()
         for worker in losers {
             try await tx.notify(member: worker, LocalizedText(en: "Job \(job.id) has been taken by others. Thank you.", zh: "活\(job.id)已有人接了，谢谢。"))
         }
@@ -139,14 +139,14 @@ extension LabourStore {
     }
 
     static func taskName(_ connection: PostgresConnection, _ code: String, logger: Logger) async throws -> LocalizedText {
-        let row = try await labourFirst(connection.query("SELECT name_en, name_zh FROM labour_task WHERE code = \(code)", logger: logger)
-            .decode((String, String).self))
+        let row = try await connection.query("SELECT name_en, name_zh FROM labour_task WHERE code = \(code)", logger: logger)
+            .decode((String, String).self).firstElement()
         return LocalizedText(en: row?.0 ?? code, zh: row?.1 ?? code)
     }
 
     static func contact(_ connection: PostgresConnection, _ member: Int64, logger: Logger) async throws -> (name: String, phone: String?) {
-        let row = try await labourFirst(connection.query("SELECT name, phone FROM member WHERE id = \(member)", logger: logger)
-            .decode((String, String?).self))
+        let row = try await connection.query("SELECT name, phone FROM member WHERE id = \(member)", logger: logger)
+            .decode((String, String?).self).firstElement()
         return (row?.0 ?? "#\(member)", row?.1)
     }
 }

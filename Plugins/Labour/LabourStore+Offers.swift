@@ -24,7 +24,7 @@ extension LabourStore {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
             var job = try await Self.jobForPlaces(tx, request)
-            let asked = try await labourAll(tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self))
+            let asked = try await tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self).all()
             let open = job.crew - job.workers.count
             let wanted = count ?? settings.offerBatch * max(open, 1)
             // A team offer needs every candidate among team members (to see which are free); otherwise the best few.
@@ -44,7 +44,7 @@ extension LabourStore {
             }
             let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
             let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
-            let village = try await labourFirst(tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self)) ?? ""
+            let village = try await tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self).firstElement() ?? ""
             let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
             // One statement for the offers and one for the SMS, however many candidates.
             let workers = candidates.map(\.facts.worker)
@@ -76,11 +76,11 @@ extension LabourStore {
         let now = clock.now()
         return try await store.write(as: actor, conflict: "worker \(worker) is already booked that day") { tx in
             // Locks in the order every path takes (request, then job), so accepts never deadlock with offers.
-            guard let requestID = try await labourFirst(tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self)),
+            guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),
                   let request = try await Self.request(tx.connection, requestID, scope: [], logger: tx.logger, lock: true),
                   var job = try await Self.job(tx.connection, id, scope: [], logger: tx.logger, lock: true) else { return .noOffer }
-            let offer = try await labourFirst(tx.query(
-                "SELECT state, expires_at, team_id FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date, Int64?).self))
+            let offer = try await tx.query(
+                "SELECT state, expires_at, team_id FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)").decode((String, Date, Int64?).self).firstElement()
             guard let offer else { return .noOffer }
             if job.workers.contains(worker) { return .already }
             if job.workers.count >= job.crew || offer.0 == "taken" || !["open", "offered"].contains(job.state) { return .taken }
@@ -90,7 +90,7 @@ extension LabourStore {
             var placed = [worker]
             if let team = offer.2 {
                 // The leader accepts for the team: the members free that day with the skill go with them.
-                placed = try await labourAll(tx.query(
+                placed = try await tx.query(
                     """
                     SELECT tm.worker_id FROM labour_team_member tm
                     JOIN labour_worker w ON w.member_id = tm.worker_id AND w.status = 'active'
@@ -99,7 +99,7 @@ extension LabourStore {
                       AND NOT EXISTS (SELECT 1 FROM labour_assignment a WHERE a.worker_id = w.member_id AND a.day = \(job.day)::date)
                       AND NOT EXISTS (SELECT 1 FROM labour_day_off o WHERE o.worker_id = w.member_id AND o.day = \(job.day)::date)
                     ORDER BY tm.worker_id LIMIT \(job.crew - job.workers.count - 1)
-                    """).decode(Int64.self))
+                    """).decode(Int64.self).all()
                 placed.insert(worker, at: 0)
                 try await tx.execute("UPDATE labour_job SET team_id = \(team) WHERE id = \(id)")
                 job.team = team
@@ -133,11 +133,11 @@ extension LabourStore {
             _ = try await Self.job(tx.connection, job.id, scope: [], logger: tx.logger, lock: true)
             var workers = given
             if let team {
-                let members = try await labourAll(tx.query(
+                let members = try await tx.query(
                     """
                     SELECT t.leader_id FROM labour_team t WHERE t.id = \(team) AND t.status = 'active'
                     UNION SELECT tm.worker_id FROM labour_team_member tm JOIN labour_team t ON t.id = tm.team_id WHERE t.id = \(team) AND t.status = 'active'
-                    """).decode(Int64.self))
+                    """).decode(Int64.self).all()
                 guard !members.isEmpty else { throw HuzhuError(.notFound, "no active team \(team)", zh: "没有在册的服务队 \(team)") }
                 workers = members.sorted()
                 try await tx.execute("UPDATE labour_job SET team_id = \(team) WHERE id = \(job.id)")
@@ -149,7 +149,7 @@ extension LabourStore {
                                  zh: "活\(job.id)只剩\(open)个空位（共\(job.crew)人），不能派\(workers.count)人")
             }
             for worker in workers {
-                let status = try await labourFirst(tx.query("SELECT status FROM labour_worker WHERE member_id = \(worker)").decode(String.self))
+                let status = try await tx.query("SELECT status FROM labour_worker WHERE member_id = \(worker)").decode(String.self).firstElement()
                 guard status == "active" else {
                     throw HuzhuError(.invalid, "member \(worker) is not an active worker", zh: "成员 \(worker) 不是在册工匠")
                 }
@@ -179,10 +179,10 @@ extension LabourStore {
     /// `LABOUR EXPIRE` (as the account that ran it).
     func expire(now: Date, actor: Actor = Actor("plugin:labour")) async throws -> (offers: Int, reoffered: Int, unmet: Int) {
         let (expiredJobs, unmet) = try await store.write(as: actor) { tx in
-            let jobs = try await labourAll(tx.query(
-                "UPDATE labour_offer SET state = 'expired' WHERE state = 'pending' AND expires_at <= \(now) RETURNING job_id").decode(Int64.self))
-            let unmet = try await labourAll(tx.query(
-                "UPDATE labour_request SET state = 'unmet' WHERE state = 'open' AND date_to < \(today(now))::date RETURNING id").decode(Int64.self))
+            let jobs = try await tx.query(
+                "UPDATE labour_offer SET state = 'expired' WHERE state = 'pending' AND expires_at <= \(now) RETURNING job_id").decode(Int64.self).all()
+            let unmet = try await tx.query(
+                "UPDATE labour_request SET state = 'unmet' WHERE state = 'open' AND date_to < \(today(now))::date RETURNING id").decode(Int64.self).all()
             if !unmet.isEmpty {
                 try await tx.execute("UPDATE labour_job SET state = 'expired' WHERE request_id = ANY(\(unmet)) AND state IN ('open', 'offered')")
                 try await tx.execute("DELETE FROM labour_assignment a USING labour_job j WHERE a.job_id = j.id AND j.state = 'expired' AND j.request_id = ANY(\(unmet))")
@@ -195,11 +195,11 @@ extension LabourStore {
         var reoffered = 0
         for job in Set(expiredJobs).sorted() {
             let request = try await read { connection in
-                try await labourFirst(connection.query(
+                try await connection.query(
                     """
                     SELECT j.request_id FROM labour_job j WHERE j.id = \(job) AND j.state IN ('open', 'offered')
                       AND NOT EXISTS (SELECT 1 FROM labour_offer o WHERE o.job_id = j.id AND o.state = 'pending')
-                    """, logger: logger).decode(Int64.self))
+                    """, logger: logger).decode(Int64.self).firstElement()
             }
             guard let request else { continue }
             let (_, offered) = try await offer(request: request, count: nil, scope: [], actor: actor)

@@ -30,7 +30,7 @@ extension LabourStore {
                 ON CONFLICT (source) DO NOTHING
                 RETURNING \(unescaped: LabourRequest.columns)
                 """)
-            guard let row = try await labourFirst(rows.decode(LabourRequest.Row.self)) else {
+            guard let row = try await rows.decode(LabourRequest.Row.self).firstElement() else {
                 if new.source != nil { return nil }
                 throw HuzhuError(.notFound, "no member \(new.member) in your villages", zh: "您管辖的村里没有成员 \(new.member)")
             }
@@ -55,7 +55,7 @@ extension LabourStore {
             WHERE r.id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
             \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
-        return try await labourFirst(rows.decode(LabourRequest.Row.self)).map(LabourRequest.init)
+        return try await rows.decode(LabourRequest.Row.self).firstElement().map(LabourRequest.init)
     }
 
     func findRequests(state: String?, task: String?, village: Int?, date: String?, member: Int64?, scope: [Int], limit: Int) async throws -> [LabourRequest] {
@@ -70,7 +70,7 @@ extension LabourStore {
                   AND (cardinality(\(scope)::int[]) = 0 OR r.village_id = ANY(\(scope)::int[]))
                 ORDER BY r.priority DESC, r.date_from, r.id LIMIT \(limit)
                 """, logger: logger)
-            return try await labourAll(rows.decode(LabourRequest.Row.self)).map(LabourRequest.init)
+            return try await rows.decode(LabourRequest.Row.self).all().map(LabourRequest.init)
         }
     }
 
@@ -90,7 +90,7 @@ extension LabourStore {
                     crew = coalesce(\(crew)::int, crew), notes = coalesce(\(notes), notes)
                 WHERE r.id = \(id) RETURNING \(unescaped: LabourRequest.columns)
                 """)
-            let after = LabourRequest(try await labourFirst(rows.decode(LabourRequest.Row.self))!)
+            let after = LabourRequest(try await rows.decode(LabourRequest.Row.self).firstElement()!)
             try await tx.audit("labour.request.edit", target: "labour_request:\(id)", before: before.json, after: after.json)
             return after
         }

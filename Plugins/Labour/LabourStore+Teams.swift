@@ -26,7 +26,7 @@ extension LabourStore {
                 WHERE w.member_id = \(leader) AND (cardinality(\(scope)::int[]) = 0 OR w.village_id = ANY(\(scope)::int[]))
                 RETURNING id
                 """)
-            guard let id = try await labourFirst(rows.decode(Int64.self)) else {
+            guard let id = try await rows.decode(Int64.self).firstElement() else {
                 throw HuzhuError(.notFound, "the leader \(leader) is not a worker in your villages (LABOUR WORKER ADD first)",
                                  zh: "队长 \(leader) 不是您管辖村的工匠（请先 LABOUR WORKER ADD）")
             }
@@ -68,11 +68,11 @@ extension LabourStore {
     /// a cadre cannot put another village's people in a team.
     static func checkWorkers(_ workers: [Int64], scope: [Int], _ tx: WriteTransaction) async throws {
         guard !workers.isEmpty else { return }
-        let found = Set(try await labourAll(tx.query(
+        let found = Set(try await tx.query(
             """
             SELECT member_id FROM labour_worker
             WHERE member_id = ANY(\(workers)) AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
-            """).decode(Int64.self)))
+            """).decode(Int64.self).all())
         if let missing = workers.first(where: { !found.contains($0) }) {
             throw HuzhuError(.notFound, "worker \(missing) is not a craftsman in your villages (LABOUR WORKER ADD first)",
                              zh: "\(missing) 不是您管辖村的工匠（请先 LABOUR WORKER ADD）")
@@ -85,11 +85,11 @@ extension LabourStore {
 
     func findTeams(village: Int?, scope: [Int], limit: Int) async throws -> [LabourTeam] {
         try await read { connection in
-            let ids = try await labourAll(connection.query(
+            let ids = try await connection.query(
                 """
                 SELECT id FROM labour_team WHERE (\(village)::int IS NULL OR village_id = \(village))
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[])) ORDER BY id LIMIT \(limit)
-                """, logger: logger).decode(Int64.self))
+                """, logger: logger).decode(Int64.self).all()
             var teams: [LabourTeam] = []
             for id in ids { if let team = try await Self.team(connection, id, scope: [], logger: logger) { teams.append(team) } }
             return teams
@@ -102,10 +102,10 @@ extension LabourStore {
             SELECT id, name, leader_id, village_id, status FROM labour_team
             WHERE id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
             """, logger: logger)
-        guard let row = try await labourFirst(rows.decode((Int64, String, Int64, Int, String).self)) else { return nil }
+        guard let row = try await rows.decode((Int64, String, Int64, Int, String).self).firstElement() else { return nil }
         var team = LabourTeam(id: row.0, name: row.1, leader: row.2, village: row.3, status: row.4)
-        team.members = try await labourAll(connection.query(
-            "SELECT worker_id FROM labour_team_member WHERE team_id = \(id) ORDER BY worker_id", logger: logger).decode(Int64.self))
+        team.members = try await connection.query(
+            "SELECT worker_id FROM labour_team_member WHERE team_id = \(id) ORDER BY worker_id", logger: logger).decode(Int64.self).all()
         return team
     }
 
@@ -120,7 +120,7 @@ extension LabourStore {
 
     func tasks() async throws -> [(code: String, zh: String, en: String)] {
         try await read { connection in
-            try await labourAll(connection.query("SELECT code, name_zh, name_en FROM labour_task ORDER BY code", logger: logger).decode((String, String, String).self))
+            try await connection.query("SELECT code, name_zh, name_en FROM labour_task ORDER BY code", logger: logger).decode((String, String, String).self).all()
                 .map { ($0.0, $0.1, $0.2) }
         }
     }

@@ -23,7 +23,7 @@ extension LabourStore {
                 FROM member m WHERE m.id = \(member) AND (cardinality(\(scope)::int[]) = 0 OR m.village_id = ANY(\(scope)::int[]))
                 RETURNING member_id
                 """)
-            guard try await labourFirst(rows.decode(Int64.self)) != nil else {
+            guard try await rows.decode(Int64.self).firstElement() != nil else {
                 throw HuzhuError(.notFound, "no member \(member) in your villages: register the member first (MEMBER ADD)",
                                  zh: "您管辖的村里没有成员 \(member)：请先登记成员（MEMBER ADD）")
             }
@@ -75,7 +75,7 @@ extension LabourStore {
                 ORDER BY w.member_id LIMIT \(limit)
                 """, logger: logger)
             var workers: [LabourWorker] = []
-            for id in try await labourAll(rows.decode(Int64.self)) {
+            for id in try await rows.decode(Int64.self).all() {
                 if let worker = try await Self.worker(connection, id, scope: [], logger: logger) { workers.append(worker) }
             }
             return workers
@@ -95,15 +95,15 @@ extension LabourStore {
               WHERE w.member_id = \(id) AND (cardinality(\(scope)::int[]) = 0 OR w.village_id = ANY(\(scope)::int[]))
               """
         let rows = try await connection.query(query, logger: logger)
-        guard let row = try await labourFirst(rows.decode((Int64, String, Int, Double, [String], Int, String, Int, Int, String).self)) else { return nil }
+        guard let row = try await rows.decode((Int64, String, Int, Double, [String], Int, String, Int, Int, String).self).firstElement() else { return nil }
         var worker = LabourWorker(id: row.0, name: row.1, village: row.2, travelKm: row.3, equipment: row.4, weekdays: row.5, status: row.6,
                                   ratingSum: row.7, ratingCount: row.8, notes: row.9)
         let skills = try await connection.query(
             "SELECT task, level, price, unit FROM labour_skill WHERE worker_id = \(id) ORDER BY task", logger: logger)
-        worker.skills = try await labourAll(skills.decode((String, Int, Double, String).self)).map { LabourSkill(task: $0.0, level: $0.1, price: $0.2, unit: $0.3) }
+        worker.skills = try await skills.decode((String, Int, Double, String).self).all().map { LabourSkill(task: $0.0, level: $0.1, price: $0.2, unit: $0.3) }
         let days = try await connection.query(
             "SELECT day::text FROM labour_day_off WHERE worker_id = \(id) AND day >= current_date ORDER BY day", logger: logger)
-        worker.daysOff = try await labourAll(days.decode(String.self))
+        worker.daysOff = try await days.decode(String.self).all()
         return worker
     }
 
@@ -126,7 +126,7 @@ extension LabourStore {
     /// Refuses an unknown task code with the list of known ones.
     static func requireTask(_ connection: PostgresConnection, _ task: String, logger: Logger) async throws {
         let rows = try await connection.query("SELECT code FROM labour_task ORDER BY code", logger: logger)
-        let codes = try await labourAll(rows.decode(String.self))
+        let codes = try await rows.decode(String.self).all()
         guard codes.contains(task) else {
             throw HuzhuError(.invalid, "unknown task '\(task)': use one of \(codes.joined(separator: ", ")) (staff add more with LABOUR TASK ADD)",
                              zh: "未知农活“\(task)”：可用 \(codes.joined(separator: "、"))（可用 LABOUR TASK ADD 新增）")

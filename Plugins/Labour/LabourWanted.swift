@@ -47,8 +47,8 @@ enum LabourWantedWithdrawn {
         guard case .string(let source)? = envelope.message.json["source"], !source.isEmpty else { return }
         let actor = Actor("plugin:\(envelope.publisher)")
         let open = try await labour.store.read { connection in
-            try await labourFirst(connection.query(
-                "SELECT id FROM labour_request WHERE source = \(source) AND state IN ('open', 'matched')", logger: labour.logger).decode(Int64.self))
+            try await connection.query(
+                "SELECT id FROM labour_request WHERE source = \(source) AND state IN ('open', 'matched')", logger: labour.logger).decode(Int64.self).firstElement()
         }
         guard let id = open else { return }  // never raised, or already done or cancelled
         _ = try await labour.cancelRequest(id, member: nil, scope: [], actor: actor)

@@ -84,7 +84,7 @@ final class LabourWorkerCache: Sendable {
                 SELECT t.id, t.name, t.leader_id, array_agg(tm.worker_id ORDER BY tm.worker_id)
                 FROM labour_team t JOIN labour_team_member tm ON tm.team_id = t.id WHERE t.status = 'active' GROUP BY t.id ORDER BY t.id
                 """, logger: logger)
-            teams = try await labourAll(rows.decode((Int64, String, Int64, [Int64]).self)).map { Team(id: $0.0, name: $0.1, leader: $0.2, members: $0.3) }
+            teams = try await rows.decode((Int64, String, Int64, [Int64]).self).all().map { Team(id: $0.0, name: $0.1, leader: $0.2, members: $0.3) }
         }
         let ids = everything ? nil : Array(stale)
         let rows = try await connection.query(

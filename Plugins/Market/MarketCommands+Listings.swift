@@ -54,7 +54,7 @@ extension MarketCommands {
                 // seller of an offer never changes; a missing or out-of-scope offer is refused by the cancel itself.
                 var actor = try request.actor()
                 if actor.onBehalfOf == nil, let seller = try await market.store.read({ connection in
-                    try await MarketStore.first(connection.query("SELECT member_id FROM market_offer WHERE id = \(id)", logger: market.logger).decode(Int64.self))
+                    try await connection.query("SELECT member_id FROM market_offer WHERE id = \(id)", logger: market.logger).decode(Int64.self).firstElement()
                 }) {
                     actor = actor.onBehalf(of: seller)
                 }
@@ -113,8 +113,8 @@ extension MarketCommands {
                 }
                 if !scope.isEmpty || found.isEmpty {
                     let village = try await market.store.read { connection in
-                        try await MarketStore.first(connection.query(
-                            "SELECT village_id FROM market_demand WHERE id = \(demand)", logger: market.logger).decode(Int?.self))
+                        try await connection.query(
+                            "SELECT village_id FROM market_demand WHERE id = \(demand)", logger: market.logger).decode(Int?.self).firstElement()
                     }
                     guard let village else { throw HuzhuError(.notFound, "no demand \(demand): see MARKET DEMAND LIST", zh: "没有编号为\(demand)的收购需求") }
                     if !scope.isEmpty { try MarketStore.checkScope(village, scope) }

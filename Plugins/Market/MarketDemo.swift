@@ -54,12 +54,12 @@ extension MarketStore {
                 JOIN \(unescaped: Self.demoCrops) ON c.idx = (b.id + k * 3) % 10
                 WHERE b.is_demo
                 """)
-            let counts = try await Self.first(tx.query(
+            let counts = try await tx.query(
                 """
                 SELECT (SELECT count(*) FROM market_buyer WHERE is_demo), (SELECT count(*) FROM market_offer WHERE is_demo),
                        (SELECT count(*) FROM market_offer WHERE is_demo AND consigned), (SELECT count(*) FROM market_demand WHERE is_demo),
                        (SELECT count(*) FROM market_price WHERE is_demo)
-                """).decode((Int, Int, Int, Int, Int).self)) ?? (0, 0, 0, 0, 0)
+                """).decode((Int, Int, Int, Int, Int).self).firstElement() ?? (0, 0, 0, 0, 0)
             let summary = "\(counts.0) buyers, \(counts.1) open offers (\(counts.2) consigned), \(counts.3) demands, \(counts.4) daily prices"
             try await tx.audit("market.demo", target: "market:demo", after: ["summary": .string(summary)])
             return summary

@@ -7,9 +7,9 @@ extension MarketStore {
     func crop(_ name: String) async throws -> MarketCrop {
         let canonical = canonicalCrop(name)
         let row = try await store.read { connection in
-            try await Self.first(connection.query(
+            try await connection.query(
                 "SELECT name, category, default_unit, piece_kg, box_kg, synonyms FROM market_crop WHERE name = \(canonical)",
-                logger: logger).decode((String, String, String, Double?, Double?, [String]).self))
+                logger: logger).decode((String, String, String, Double?, Double?, [String]).self).firstElement()
         }
         guard let (name, category, unit, piece, box, synonyms) = row else {
             throw HuzhuError(.notFound, "no crop '\(name)' in the catalogue: see MARKET CROP LIST, or add it with MARKET CROP ADD",

@@ -18,30 +18,30 @@ extension MarketStore {
     /// CHECK (reserved <= quantity): an offer is never oversold.
     func createDeal(_ new: NewDeal, actor: Actor, scope: [Int]) async throws -> JSONValue {
         try await store.write(as: actor, conflict: "offer \(new.offer) does not hold that much") { tx in
-            let reserved = try await Self.first(tx.query(
+            let reserved = try await tx.query(
                 """
                 UPDATE market_offer SET reserved = reserved + \(new.quantity),
                        status = CASE WHEN reserved + \(new.quantity) >= quantity THEN 'sold' ELSE status END
                 WHERE id = \(new.offer) AND status = 'open' AND reserved + \(new.quantity) <= quantity
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
                 RETURNING member_id, crop, unit, price, quantity - reserved
-                """).decode((Int64, String, String, Double?, Double).self))
+                """).decode((Int64, String, String, Double?, Double).self).firstElement()
             guard let (farmer, crop, unitText, offerPrice, left) = reserved else { throw try await whyNotReserved(new, scope: scope, tx: tx) }
             guard let price = new.price ?? offerPrice else {
                 throw HuzhuError(.invalid, "offer \(new.offer) has no price (面议): give price=<yuan per \(unitText)>", zh: "供货\(new.offer)号价格面议，请写 price=单价")
             }
             // A deal made from a match serves the match's demand.
-            guard let (id, demand) = try await Self.first(tx.query(
+            guard let (id, demand) = try await tx.query(
                 """
                 INSERT INTO market_deal (offer_id, buyer_id, demand_id, match_id, quantity, price, created_by)
                 VALUES (\(new.offer), \(new.buyer), coalesce(\(new.demand)::bigint, (SELECT demand_id FROM market_match WHERE id = \(new.match))),
                         \(new.match), \(new.quantity), \(price), \(actor.name))
                 RETURNING id, demand_id
-                """).decode((Int64, Int64?).self)) else { throw HuzhuError(.internal, "the deal was not stored") }
+                """).decode((Int64, Int64?).self).firstElement() else { throw HuzhuError(.internal, "the deal was not stored") }
             if let match = new.match {
                 // The match must be this offer's: an unrelated match would fill someone else's demand.
-                guard try await Self.first(tx.query(
-                    "UPDATE market_match SET status = 'dealt' WHERE id = \(match) AND offer_id = \(new.offer) RETURNING id").decode(Int64.self)) != nil else {
+                guard try await tx.query(
+                    "UPDATE market_match SET status = 'dealt' WHERE id = \(match) AND offer_id = \(new.offer) RETURNING id").decode(Int64.self).firstElement() != nil else {
                     throw HuzhuError(.invalid, "match \(match) is not a match of offer \(new.offer): see MARKET MATCH LIST offer=\(new.offer)",
                                      zh: "匹配\(match)不属于供货\(new.offer)号")
                 }
@@ -74,8 +74,8 @@ extension MarketStore {
 
     /// Says why a reservation did not happen: no such offer, not yours, not open, or not enough left.
     private func whyNotReserved(_ new: NewDeal, scope: [Int], tx: WriteTransaction) async throws -> HuzhuError {
-        guard let (status, left, unit, village) = try await Self.first(tx.query(
-            "SELECT status, quantity - reserved, unit, village_id FROM market_offer WHERE id = \(new.offer)").decode((String, Double, String, Int).self)) else {
+        guard let (status, left, unit, village) = try await tx.query(
+            "SELECT status, quantity - reserved, unit, village_id FROM market_offer WHERE id = \(new.offer)").decode((String, Double, String, Int).self).firstElement() else {
             return HuzhuError(.notFound, "no offer \(new.offer): see MARKET OFFER LIST", zh: "没有编号为\(new.offer)的供货")
         }
         try Self.checkScope(village, scope)
@@ -101,7 +101,7 @@ extension MarketStore {
     func settleDeal(_ id: Int64, paid: Bool, market: String?, actor: Actor, scope: [Int], today: String) async throws -> JSONValue {
         try await store.write(as: actor) { tx in
             try await lockDeal(id, scope: scope, allowed: ["reserved", "delivered"], tx: tx)
-            guard let (offer, buyer, farmer, household, crop, quantity, unitText, price, kgPerUnit, amount, commission, consigned, buyerName) = try await Self.first(tx.query(
+            guard let (offer, buyer, farmer, household, crop, quantity, unitText, price, kgPerUnit, amount, commission, consigned, buyerName) = try await tx.query(
                 """
                 UPDATE market_deal d SET status = 'settled', paid = \(paid), settled_at = now(),
                        amount = round((d.quantity * d.price)::numeric, 2)::float8,
@@ -110,7 +110,7 @@ extension MarketStore {
                 WHERE d.id = \(id) AND o.id = d.offer_id AND b.id = d.buyer_id
                 RETURNING o.id, d.buyer_id, o.member_id, o.household_id, o.crop, d.quantity, o.unit, d.price, o.kg_per_unit,
                           d.amount, d.commission, o.consigned, b.name
-                """).decode((Int64, Int64, Int64, Int64?, String, Double, String, Double, Double?, Double, Double, Bool, String).self)) else {
+                """).decode((Int64, Int64, Int64, Int64?, String, Double, String, Double, Double?, Double, Double, Bool, String).self).firstElement() else {
                 throw HuzhuError(.internal, "the deal was not settled")
             }
             if let kgPerUnit {
@@ -138,8 +138,8 @@ extension MarketStore {
     func cancelDeal(_ id: Int64, actor: Actor, scope: [Int]) async throws -> JSONValue {
         try await store.write(as: actor) { tx in
             let status = try await lockDeal(id, scope: scope, allowed: ["reserved", "delivered"], tx: tx)
-            guard let (offer, quantity) = try await Self.first(tx.query(
-                "UPDATE market_deal SET status = 'cancelled' WHERE id = \(id) RETURNING offer_id, quantity").decode((Int64, Double).self)) else {
+            guard let (offer, quantity) = try await tx.query(
+                "UPDATE market_deal SET status = 'cancelled' WHERE id = \(id) RETURNING offer_id, quantity").decode((Int64, Double).self).firstElement() else {
                 throw HuzhuError(.internal, "the deal was not cancelled")
             }
             try await tx.execute(
@@ -156,9 +156,9 @@ extension MarketStore {
     /// Locks a deal, checking it exists, is in the caller's villages and in one of `allowed` states.
     @discardableResult
     private func lockDeal(_ id: Int64, scope: [Int], allowed: Set<String>, tx: WriteTransaction) async throws -> String {
-        guard let (status, village) = try await Self.first(tx.query(
+        guard let (status, village) = try await tx.query(
             "SELECT d.status, o.village_id FROM market_deal d JOIN market_offer o ON o.id = d.offer_id WHERE d.id = \(id) FOR UPDATE OF d"
-        ).decode((String, Int).self)) else {
+        ).decode((String, Int).self).firstElement() else {
             throw HuzhuError(.notFound, "no deal \(id): see MARKET DEAL LIST", zh: "没有编号为\(id)的成交")
         }
         try Self.checkScope(village, scope)

@@ -52,7 +52,7 @@ extension MarketStore {
         let radius = new.radiusKm ?? settings.radiusKm
         let limit = settings.matchLimit
         return try await store.write(as: actor) { tx in
-            guard let buyerVillage = try await Self.first(tx.query("SELECT village_id FROM market_buyer WHERE id = \(new.buyer)").decode(Int?.self)) else {
+            guard let buyerVillage = try await tx.query("SELECT village_id FROM market_buyer WHERE id = \(new.buyer)").decode(Int?.self).firstElement() else {
                 throw HuzhuError(.notFound, "no buyer \(new.buyer): see MARKET BUYER LIST", zh: "没有编号为\(new.buyer)的买家")
             }
             let village = new.village ?? buyerVillage
@@ -77,11 +77,11 @@ extension MarketStore {
     /// Cancels an open demand; `member` limits it to the buyer's own (SMS `取消`). Nil: no such demand.
     func cancelDemand(_ id: Int64, member: Int64?, actor: Actor, scope: [Int]) async throws -> (crop: String, previous: String)? {
         try await store.write(as: actor) { tx in
-            guard let (crop, status, village) = try await Self.first(tx.query(
+            guard let (crop, status, village) = try await tx.query(
                 """
                 SELECT d.crop, d.status, d.village_id FROM market_demand d JOIN market_buyer b ON b.id = d.buyer_id
                 WHERE d.id = \(id) AND (\(member)::bigint IS NULL OR b.member_id = \(member)) FOR UPDATE OF d
-                """).decode((String, String, Int?).self)) else { return nil }
+                """).decode((String, String, Int?).self).firstElement() else { return nil }
             if !scope.isEmpty { try Self.checkScope(village, scope) }
             guard status == "open" else { return (crop, status) }
             try await tx.execute("UPDATE market_demand SET status = 'cancelled' WHERE id = \(id)")

@@ -64,9 +64,9 @@ extension MarketStore {
             guard let household = new.household else {
                 throw HuzhuError(.syntax, "a consigned offer (代销) names the household: household=<id>", zh: "代销需写明农户：household=编号")
             }
-            guard let (village, noLabour, firstMember) = try await Self.first(tx.query(
+            guard let (village, noLabour, firstMember) = try await tx.query(
                 "SELECT village_id, no_labour, (SELECT min(id) FROM member WHERE household_id = h.id) FROM household h WHERE id = \(household)"
-            ).decode((Int, Bool, Int64?).self)) else {
+            ).decode((Int, Bool, Int64?).self).firstElement() else {
                 throw HuzhuError(.notFound, "no household \(household)", zh: "没有编号为\(household)的农户")
             }
             guard noLabour else {
@@ -81,8 +81,8 @@ extension MarketStore {
         guard let member = new.member ?? actor.onBehalfOf else {
             throw HuzhuError(.syntax, "name the seller: member=<id> (or household=<id> consign=yes for 代销)", zh: "请写明卖方：member=编号（代销用 household=编号 consign=yes）")
         }
-        guard let (village, household) = try await Self.first(tx.query(
-            "SELECT village_id, household_id FROM member WHERE id = \(member)").decode((Int, Int64?).self)) else {
+        guard let (village, household) = try await tx.query(
+            "SELECT village_id, household_id FROM member WHERE id = \(member)").decode((Int, Int64?).self).firstElement() else {
             throw HuzhuError(.notFound, "no member \(member)", zh: "没有编号为\(member)的成员")
         }
         return (member, new.household ?? household, village)
@@ -92,11 +92,11 @@ extension MarketStore {
     /// Returns nil when there is no such offer (for that member); `previous` is "open" when it was cancelled now.
     func cancelOffer(_ id: Int64, member: Int64?, actor: Actor, scope: [Int]) async throws -> (crop: String, previous: String)? {
         try await store.write(as: actor) { tx in
-            guard let (crop, status, village) = try await Self.first(tx.query(
+            guard let (crop, status, village) = try await tx.query(
                 """
                 SELECT crop, status, village_id FROM market_offer
                 WHERE id = \(id) AND (\(member)::bigint IS NULL OR member_id = \(member)) FOR UPDATE
-                """).decode((String, String, Int).self)) else { return nil }
+                """).decode((String, String, Int).self).firstElement() else { return nil }
             try Self.checkScope(village, scope)
             guard status == "open" else { return (crop, status) }
             try await tx.execute("UPDATE market_offer SET status = 'cancelled' WHERE id = \(id)")

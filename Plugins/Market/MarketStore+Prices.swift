@@ -77,8 +77,8 @@ extension MarketStore {
             FROM last JOIN market_price p ON p.crop = \(crop) AND p.observed_on BETWEEN last.d - 13 AND last.d
             GROUP BY last.d
             """, logger: logger)
-        guard let (end, start, median, low, high, count, previous) = try await Self.first(
-            rows.decode((String, String, Double?, Double?, Double?, Int, Double?).self)),
+        guard let (end, start, median, low, high, count, previous) = try await 
+            rows.decode((String, String, Double?, Double?, Double?, Int, Double?).self).firstElement(),
             let median, let low, let high else { return nil }
         return PriceStats(crop: crop, end: end, start: start, median: median, low: low, high: high, count: count, previousMedian: previous)
     }

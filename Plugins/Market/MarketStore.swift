@@ -47,21 +47,13 @@ struct MarketStore: Sendable {
     /// Runs a query whose single column is JSON text (`json_agg`), as a `JSONValue`.
     func json(_ query: PostgresQuery) async throws -> JSONValue {
         let text = try await store.read { connection in
-            try await Self.first(connection.query(query, logger: logger).decode(String?.self))
+            try await connection.query(query, logger: logger).decode(String?.self).firstElement()
         }
         return try Self.decodeJSON(text.flatMap { $0 } ?? "[]")
     }
 
     static func decodeJSON(_ text: String) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-    }
-
-    /// The first row of a sequence, or nil. Reads the answer to the end even so: with PostgresNIO, a
-    /// statement sent after one whose rows were left unread can wait forever if the server goes away between them.
-    static func first<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
-        var first: S.Element?
-        for try await element in sequence where first == nil { first = element }
-        return first
     }
 
     /// The village of a row must be in the caller's scope (empty scope: all villages).
@@ -77,6 +69,6 @@ struct MarketStore: Sendable {
 /// Reads of rows inside a write transaction.
 extension WriteTransaction {
     func first<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type) async throws -> T? {
-        try await MarketStore.first(self.query(query).decode(T.self))
+        try await self.query(query).decode(T.self).firstElement()
     }
 }

@@ -24,7 +24,7 @@ struct NoticeBoard: Sendable {
         try await store.write(as: actor) { tx in
             let rows = try await tx.query(
                 "INSERT INTO notice (village_id, body, posted_by) VALUES (\(villageID), \(body), \(actor.name)) RETURNING id, posted_at")
-            guard let (id, postedAt) = try await Self.first(rows.decode((Int64, Date).self)) else {
+            guard let (id, postedAt) = try await rows.decode((Int64, Date).self).firstElement() else {
                 throw HuzhuError(.internal, "the notice was not stored")
             }
             let notice = Notice(id: id, villageID: villageID, body: body, postedBy: actor.name, postedAt: postedAt)
@@ -54,12 +54,7 @@ struct NoticeBoard: Sendable {
     /// The village of a member, for SMS replies.
     func village(ofMember member: Int64) async throws -> Int? {
         try await store.read { connection in
-            try await Self.first(connection.query("SELECT village_id FROM member WHERE id = \(member)", logger: Logger(label: "huzhu.notice")).decode(Int.self))
+            try await connection.query("SELECT village_id FROM member WHERE id = \(member)", logger: Logger(label: "huzhu.notice")).decode(Int.self).firstElement()
         }
-    }
-
-    static func first<S: AsyncSequence>(_ sequence: S) async throws -> S.Element? {
-        for try await element in sequence { return element }
-        return nil
     }
 }

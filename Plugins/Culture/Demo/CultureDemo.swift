@@ -49,7 +49,7 @@ struct CultureDemo: Sendable {
                 FROM season
                 RETURNING id
                 """
-            ).decode(Int64.self).collect().count
+            ).decode(Int64.self).all().count
             try await tx.execute(
                 """
                 INSERT INTO culture_venue_booking (venue_id, during, purpose, event_id, booked_by)
@@ -93,6 +93,6 @@ struct CultureDemo: Sendable {
     }
 
     private func count(_ tx: WriteTransaction, _ sql: PostgresQuery) async throws -> Int {
-        try await tx.query(sql).decode(Int.self).collect().count
+        try await tx.query(sql).decode(Int.self).all().count
     }
 }

@@ -67,7 +67,7 @@ struct BookingStore: Sendable {
     /// The services asked for (or the package), each checked against the occasion.
     private func resolve(_ tx: WriteTransaction, _ new: NewBooking) async throws -> [CultureService] {
         let all = try await tx.query("SELECT \(unescaped: CultureService.columns) FROM culture_service ORDER BY id")
-            .decode(CultureService.Row.self).collect().map(CultureService.init)
+            .decode(CultureService.Row.self).all().map(CultureService.init)
         let chosen: [CultureService]
         if let codes = new.services {
             chosen = try codes.map { code throws(HuzhuError) in
@@ -233,7 +233,7 @@ struct BookingStore: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
                 ORDER BY starts_on, id LIMIT 200
                 """
-            ).decode(Int64.self).collect()
+            ).decode(Int64.self).all()
             var bookings: [Booking] = []
             for id in ids { bookings.append(try await Self.load(connection, id: id)) }
             return bookings
@@ -251,14 +251,14 @@ struct BookingStore: Sendable {
             FROM culture_booking_item i JOIN culture_service s ON s.id = i.service_id JOIN culture_provider p ON p.id = i.provider_id
             WHERE i.booking_id = \(id) ORDER BY i.id
             """
-        ).decode((String, String, Int, String, Int, Int, String?, Int).self).collect().map {
+        ).decode((String, String, Int, String, Int, Int, String?, Int).self).all().map {
             Booking.Item(service: $0.0, name: $0.1, provider: $0.2, providerName: $0.3, quantity: $0.4, amount: $0.5, handsTask: $0.6, handsCrew: $0.7)
         }
         return Booking(row, items: items)
     }
 
     static func locked(_ tx: WriteTransaction, id: Int64, scope: [Int]) async throws -> Booking {
-        _ = try await tx.query("SELECT 1 FROM culture_booking WHERE id = \(id) FOR UPDATE").collect()
+        _ = try await tx.query("SELECT 1 FROM culture_booking WHERE id = \(id) FOR UPDATE").all()
         let booking = try await load(tx.connection, id: id)
         guard scope.isEmpty || scope.contains(booking.village) else {
             throw HuzhuError(.notFound, "no booking \(id) in your villages", zh: "您管辖的村没有预约\(id)")

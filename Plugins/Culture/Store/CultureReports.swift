@@ -45,7 +45,7 @@ struct CultureReports: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR e.village_id = ANY(\(scope)::int[]))
                 GROUP BY e.kind ORDER BY e.kind
                 """
-            ).decode((String, Int, Int, Int).self).collect()
+            ).decode((String, Int, Int, Int).self).all()
             let bookings = try await connection.run(
                 """
                 SELECT b.occasion, count(*)::int, COALESCE(sum(b.quote_yuan), 0)::int, COALESCE(sum(b.deposit_yuan + b.paid_yuan), 0)::int
@@ -55,7 +55,7 @@ struct CultureReports: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR b.village_id = ANY(\(scope)::int[]))
                 GROUP BY b.occasion ORDER BY b.occasion
                 """
-            ).decode((String, Int, Int, Int).self).collect()
+            ).decode((String, Int, Int, Int).self).all()
             let services = try await connection.run(
                 """
                 SELECT s.code, count(*)::int, COALESCE(sum(i.amount_yuan), 0)::int
@@ -65,7 +65,7 @@ struct CultureReports: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR b.village_id = ANY(\(scope)::int[]))
                 GROUP BY s.code ORDER BY s.code
                 """
-            ).decode((String, Int, Int).self).collect()
+            ).decode((String, Int, Int).self).all()
             return [
                 "month": .string(month), "village": village.map(JSONValue.int) ?? .null,
                 "events": .array(events.map { ["kind": .string($0.0), "events": .int($0.1), "registered_people": .int($0.2), "attended_people": .int($0.3)] }),
@@ -90,12 +90,12 @@ struct CultureReports: Sendable {
                   AND starts_at < ((\(day)::date + 1)::timestamp AT TIME ZONE \(zone))
                 RETURNING id, title, starts_at
                 """
-            ).decode((Int64, String, Date).self).collect()
+            ).decode((Int64, String, Date).self).all()
             var registrations = 0
             for (id, title, startsAt) in events {
                 let members = try await tx.query(
                     "SELECT member_id FROM culture_registration WHERE event_id = \(id) AND status = 'confirmed' ORDER BY id"
-                ).decode(Int64.self).collect()
+                ).decode(Int64.self).all()
                 for member in members {
                     try await tx.notify(member: member, CultureReplies.reminder(event: id, title: title, startsAt: startsAt, time: time))
                 }
@@ -107,7 +107,7 @@ struct CultureReports: Sendable {
                 WHERE starts_on = \(day)::date AND status IN ('booked', 'confirmed', 'paid') AND NOT reminded
                 RETURNING id, member_id, occasion
                 """
-            ).decode((Int64, Int64, String).self).collect()
+            ).decode((Int64, Int64, String).self).all()
             for (id, member, occasion) in bookings {
                 try await tx.notify(member: member, LocalizedText(
                     en: "Reminder: your \(occasion) services (booking \(id)) start tomorrow.",

@@ -90,7 +90,7 @@ struct EventStore: Sendable {
             try await tx.execute("UPDATE culture_venue_booking SET cancelled = true WHERE event_id = \(id)")
             let members = try await tx.query(
                 "SELECT member_id FROM culture_registration WHERE event_id = \(id) AND status <> 'cancelled' ORDER BY id"
-            ).decode(Int64.self).collect()
+            ).decode(Int64.self).all()
             let when = time.short(event.startsAt)
             let title = String(event.title.prefix(12))
             for member in members {
@@ -126,7 +126,7 @@ struct EventStore: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR e.village_id = ANY(\(scope)::int[]))
                 ORDER BY e.starts_at, e.id LIMIT \(limit)
                 """
-            ).decode(CultureEvent.Row.self).collect().map(CultureEvent.init)
+            ).decode(CultureEvent.Row.self).all().map(CultureEvent.init)
         }
     }
 
@@ -141,7 +141,7 @@ struct EventStore: Sendable {
                   AND (cardinality(open_to) = 0 OR \(village)::int = ANY(open_to))
                 ORDER BY starts_at, id LIMIT \(limit)
                 """
-            ).decode((Int64, String, Date, Bool).self).collect().map { (id: $0.0, title: $0.1, startsAt: $0.2, full: $0.3) }
+            ).decode((Int64, String, Date, Bool).self).all().map { (id: $0.0, title: $0.1, startsAt: $0.2, full: $0.3) }
         }
     }
 
@@ -159,7 +159,7 @@ struct EventStore: Sendable {
 
     /// The event, its row locked for the rest of the transaction, within the caller's scope.
     static func locked(_ tx: WriteTransaction, id: Int64, scope: [Int]) async throws -> CultureEvent {
-        _ = try await tx.query("SELECT 1 FROM culture_event WHERE id = \(id) FOR UPDATE").collect()
+        _ = try await tx.query("SELECT 1 FROM culture_event WHERE id = \(id) FOR UPDATE").all()
         let event = try await load(tx.connection, id: id)
         guard scope.isEmpty || scope.contains(event.villageID) else {
             throw HuzhuError(.notFound, "no event \(id) in your villages", zh: "您管辖的村没有编号为\(id)的活动")

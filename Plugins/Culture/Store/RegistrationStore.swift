@@ -172,7 +172,7 @@ struct RegistrationStore: Sendable {
                 FROM culture_registration r JOIN member m ON m.id = r.member_id
                 WHERE r.event_id = \(id) ORDER BY r.id
                 """
-            ).decode((Int64, Int64, String, Int, String, Bool, Int?, Int?).self).collect().map { row in
+            ).decode((Int64, Int64, String, Int, String, Bool, Int?, Int?).self).all().map { row in
                 ["registration": .int(Int(row.0)), "member": .int(Int(row.1)), "name": .string(row.2), "people": .int(row.3),
                  "status": .string(row.4), "checked_in": .bool(row.5), "attended": row.6.map(JSONValue.int) ?? .null,
                  "place": row.4 == "waitlisted" ? (row.7.map(JSONValue.int) ?? .null) : .null]

@@ -51,7 +51,7 @@ struct ServiceCatalogue: Sendable {
     func list() async throws -> [CultureService] {
         try await store.read { connection in
             try await connection.run("SELECT \(unescaped: CultureService.columns) FROM culture_service ORDER BY id")
-                .decode(CultureService.Row.self).collect().map(CultureService.init)
+                .decode(CultureService.Row.self).all().map(CultureService.init)
         }
     }
 
@@ -78,7 +78,7 @@ struct ServiceCatalogue: Sendable {
                 SELECT p.id, s.code, p.name, p.village_id, p.active FROM culture_provider p JOIN culture_service s ON s.id = p.service_id
                 WHERE \(code)::text IS NULL OR s.code = \(code) ORDER BY s.id, p.id LIMIT 500
                 """
-            ).decode((Int, String, String, Int?, Bool).self).collect().map {
+            ).decode((Int, String, String, Int?, Bool).self).all().map {
                 ["id": .int($0.0), "service": .string($0.1), "name": .string($0.2), "village": $0.3.map(JSONValue.int) ?? .null, "active": .bool($0.4)]
             }
         }

@@ -37,7 +37,7 @@ struct VenueStore: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id = ANY(\(scope)::int[]))
                 ORDER BY village_id, id LIMIT 500
                 """
-            ).decode((Int, Int, String, Int).self).collect().map { Venue(id: $0.0, villageID: $0.1, name: $0.2, capacity: $0.3) }
+            ).decode((Int, Int, String, Int).self).all().map { Venue(id: $0.0, villageID: $0.1, name: $0.2, capacity: $0.3) }
         }
     }
 
@@ -102,7 +102,7 @@ struct VenueStore: Sendable {
                 SELECT id, lower(during), upper(during), purpose, event_id, booked_by FROM culture_venue_booking
                 WHERE venue_id = \(venue) AND NOT cancelled AND upper(during) > \(after) ORDER BY lower(during) LIMIT 200
                 """
-            ).decode((Int64, Date, Date, String, Int64?, String).self).collect().map {
+            ).decode((Int64, Date, Date, String, Int64?, String).self).all().map {
                 ["booking": .int(Int($0.0)), "from": .string(time.iso($0.1)), "to": .string(time.iso($0.2)), "purpose": .string($0.3),
                  "event": $0.4.map { .int(Int($0)) } ?? .null, "booked_by": .string($0.5)]
             }

@@ -88,7 +88,7 @@ struct VillageRules: Sendable {
                   AND (cardinality(\(scope)::int[]) = 0 OR village_id IS NULL OR village_id = ANY(\(scope)::int[]))
                 ORDER BY village_id NULLS FIRST, id LIMIT 500
                 """
-            ).decode(VillageRule.Row.self).collect().map(VillageRule.init)
+            ).decode(VillageRule.Row.self).all().map(VillageRule.init)
         }
     }
 
@@ -96,7 +96,7 @@ struct VillageRules: Sendable {
     static func broken(_ connection: PostgresConnection, village: Int, occasion: String, tables: Int?, days: Int, services: [String]) async throws -> [VillageRule] {
         try await connection.run(
             "SELECT \(unescaped: VillageRule.columns) FROM culture_rule WHERE active AND (village_id IS NULL OR village_id = \(village)) ORDER BY id"
-        ).decode(VillageRule.Row.self).collect().map(VillageRule.init)
+        ).decode(VillageRule.Row.self).all().map(VillageRule.init)
             .filter { $0.isBroken(occasion: occasion, tables: tables, days: days, services: services) }
     }
 }

@@ -1,24 +1,6 @@
 import Foundation
 import HuzhuKit
 
-extension AsyncSequence {
-    /// The first element, or nil: most of the plugin's queries return one row. Reads the answer to the end
-    /// even so: with PostgresNIO, a statement sent after one whose rows were left unread can wait forever
-    /// if the server goes away between them.
-    func firstElement() async throws -> Element? {
-        var first: Element?
-        for try await element in self where first == nil { first = element }
-        return first
-    }
-
-    /// Every element, for short result sets.
-    func collect() async throws -> [Element] {
-        var all: [Element] = []
-        for try await element in self { all.append(element) }
-        return all
-    }
-}
-
 extension PostgresConnection {
     /// A query with the plugin's logger (PostgresNIO wants one on every call).
     func run(_ query: PostgresQuery) async throws -> PostgresRowSequence {

@@ -36,23 +36,6 @@ public struct Directory: Sendable {
     }
 }
 
-extension AsyncSequence where Self: Sendable {
-    /// Every element, in order.
-    func all() async throws -> [Element] {
-        var elements: [Element] = []
-        for try await element in self { elements.append(element) }
-        return elements
-    }
-
-    /// The first element, if any. Reads to the end: PostgresNIO may hang a connection whose rows were
-    /// left unread if the server goes away before the next statement (`WriteTransaction.execute`).
-    func firstElement() async throws -> Element? {
-        var first: Element?
-        for try await element in self where first == nil { first = element }
-        return first
-    }
-}
-
 extension String {
     func trimmingSpaces() -> String {
         let scalars = unicodeScalars
