@@ -35,8 +35,13 @@ public actor TestCluster {
         let ready = try await readiness()
         counter += 1
         let name = "t_\(getpid())_\(counter)"
-        try await Self.withConnection(ready.admin) { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(Self.template)"), logger: TestLog.logger)
+        do {
+            try await Self.withConnection(ready.admin) { connection in
+                _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(Self.template)"), logger: TestLog.logger)
+            }
+        } catch let error as PSQLError {
+            // PSQLError's description hides the server's message; a test log must show it.
+            throw HuzhuError(.internal, "CREATE DATABASE \(name) failed: \(String(reflecting: error))")
         }
         return TestDatabase(name: name, configuration: ready.forDatabase(name), url: ready.url(name), admin: ready.admin)
     }
@@ -68,7 +73,7 @@ public actor TestCluster {
                 url: { "postgres://\(EmbeddedCluster.superuser)@localhost/\($0)?host=\(cluster.socketDirectory)" })
         }
         try await withConnection(ready.admin) { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(template)"), logger: TestLog.logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(template) WITH (FORCE)"), logger: TestLog.logger)
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(template)"), logger: TestLog.logger)
         }
         let client = PostgresClient(configuration: ready.forDatabase(template), backgroundLogger: TestLog.logger)
@@ -77,6 +82,15 @@ public actor TestCluster {
             let (migrations, order) = HubStore.migrations(plugins: [])
             try await Migrator(client: client, logger: TestLog.logger).migrate(migrations, moduleOrder: order)
             group.cancelAll()
+        }
+        // CREATE DATABASE refuses a template anyone is connected to (after waiting 5 s), and a cancelled pool
+        // can leave a connection behind (postgres-nio #599): closed to connections and emptied, the template
+        // can be copied by every test however the pool above ended.
+        try await withConnection(ready.admin) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(template) ALLOW_CONNECTIONS false"), logger: TestLog.logger)
+            let rows = try await connection.query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(template)", logger: TestLog.logger)
+            for try await _ in rows {}
         }
         return ready
     }
