@@ -38,11 +38,10 @@ enum LabourRequestCommands {
                 guard (1...99).contains(crew) else { throw HuzhuError(.invalid, "crew is 1 to 99 people", zh: "人数为1到99") }
                 // Staff always act for the farmer here: the audit log records whose request it is (全程代理).
                 let actor = try request.actor().onBehalf(of: member)
-                guard let created = try await labour.createRequest(
+                guard let (created, offered) = try await labour.createRequest(
                     NewLabourRequest(member: member, task: task, dateFrom: date, dateTo: try a.labourDate("to", usage: addUsage),
                                      areaMu: try a.labourPositive("area", usage: addUsage), crew: crew, notes: a["notes"] ?? ""),
                     scope: request.scope, actor: actor) else { throw HuzhuError(.internal, "the request was not stored") }
-                let offered = try await labour.offerIfAutomatic(created, actor: actor)
                 return ConsoleReply(data: created.json, line: "OK request \(created.id) added\(offered.map { ", offered to \($0) workers" } ?? "")")
             },
             ConsoleCommand("LABOUR REQUEST FIND", usage: findUsage, summary: .labour("Find requests", "查找找人请求"), access: LabourAccess.readers) { request in
@@ -212,14 +211,6 @@ enum LabourRequestCommands {
 }
 
 extension LabourStore {
-    /// Offers a new request at once when `auto_offer` is on; returns how many workers were offered. The
-    /// offers are part of entering the request, so they are audited with the same actor (and farmer).
-    func offerIfAutomatic(_ request: LabourRequest, actor: Actor) async throws -> Int? {
-        guard settings.autoOffer else { return nil }
-        let (_, offered) = try await offer(request: request.id, count: nil, scope: [], actor: actor)
-        return offered.count
-    }
-
     /// The actor for a change to a farmer's own request (edit, cancel, rating): acting on the farmer's
     /// behalf unless `on_behalf=` named someone. The farmer of a request never changes, so reading it before
     /// the write is safe; a request that is missing or out of scope is refused by the write itself.

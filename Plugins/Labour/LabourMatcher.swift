@@ -39,7 +39,8 @@ enum LabourMatcher {
 
     /// One round trip for the day's facts.
     static func day(_ connection: PostgresConnection, _ day: String, settings: LabourSettings, logger: Logger) async throws -> Day {
-        let rows = try await connection.query(
+        enum DayFacts: PreparedStatementName {}
+        let rows = try await connection.prepared(DayFacts.self,
             """
             SELECT 'b', worker_id, 0, 0::float8 FROM labour_assignment WHERE day = \(day)::date
             UNION ALL SELECT 'r', worker_id, count(*)::int, coalesce(sum(amount), 0)::float8 FROM labour_assignment
@@ -104,6 +105,7 @@ enum LabourMatcher {
                           weights: settings.weights, limit: limit)
         // Names only for those shown.
         let shown = ranked.prefix(named).map(\.facts.worker)
+        guard !shown.isEmpty else { return (found.count, ranked) }
         let names = try await connection.query("SELECT id, name FROM member WHERE id = ANY(\(shown)::bigint[])", logger: logger)
         var byID: [Int64: String] = [:]
         for try await (id, name) in names.decode((Int64, String).self) { byID[id] = name }

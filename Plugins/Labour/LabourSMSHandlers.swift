@@ -45,13 +45,12 @@ enum LabourSMSHandlers {
             scope: [], actor: request.actor)
         let stored: LabourRequest
         if let created {
-            stored = created
-            _ = try await labour.offerIfAutomatic(created, actor: request.actor)
+            stored = created.request
         } else {
             guard let source, let again = try await labour.request(source: source) else { throw HuzhuError(.internal, "the request was not stored") }
             stored = again
         }
-        let name = try await labour.read { try await LabourStore.taskName($0, stored.task, logger: labour.logger) }
+        let name = try await labour.read { try await labour.tasks.name(stored.task, $0, logger: labour.logger) }
         let areaText = stored.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
         return LocalizedText(
             en: "Request \(stored.id): \(name.en) \(stored.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(stored.dateFrom), \(stored.crew) people. We will SMS you. CANCEL \(stored.id) to cancel",
@@ -85,6 +84,9 @@ enum LabourSMSHandlers {
     /// `取消 <ref>`: the sender's own open request numbered ref; nil when they have none.
     static func cancel(_ labour: LabourStore, _ request: SMSRequest, ref: Int64) async throws -> LocalizedText? {
         guard let member = request.memberID else { return nil }
+        // 取消 asks every plugin in turn: a number that is not this farmer's request costs one read here,
+        // not a write transaction.
+        guard try await labour.exists("SELECT 1 FROM labour_request WHERE id = \(ref) AND member_id = \(member)") else { return nil }
         do {
             guard try await labour.cancelRequest(ref, member: member, scope: [], actor: request.actor) != nil else { return nil }
             return LocalizedText(en: "Request \(ref) cancelled.", zh: "已取消找人\(ref)。")

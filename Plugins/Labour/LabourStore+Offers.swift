@@ -23,50 +23,59 @@ extension LabourStore {
             guard let request = try await Self.request(tx.connection, id, scope: scope, logger: tx.logger, lock: true) else {
                 throw HuzhuError(.notFound, "no request \(id) in your villages", zh: "您管辖的村里没有找人请求 \(id)")
             }
-            var job = try await Self.jobForPlaces(tx, request)
-            let asked = try await tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self).all()
-            let open = job.crew - job.workers.count
-            let wanted = count ?? settings.offerBatch * max(open, 1)
-            // A team offer needs every candidate among team members (to see which are free); otherwise the best few.
-            let all = try await LabourMatcher.ranked(
-                tx.connection, cache: cache, for: request, day: job.day, excluding: asked + job.workers, limit: team == nil ? wanted : nil,
-                settings: settings, logger: tx.logger).ranked
-            var candidates = all.prefix(wanted)
-            var teamText = ""
-            if let team {
-                guard let unit = LabourTeamMatcher.teams(try await cache.snapshot(tx.connection, logger: tx.logger), candidates: all, places: open)
-                    .first(where: { $0.team == team }), let leader = all.first(where: { $0.facts.worker == unit.leader }) else {
-                    throw HuzhuError(.conflict, "team \(team) cannot take request \(id): fewer than \(open) of its members (with its leader) are free candidates that day",
-                                     zh: "服务队\(team)当天空闲且合适的队员（含队长）不足\(open)人，不能接请求\(id)")
-                }
-                candidates = [leader][...]
-                teamText = "服务队\(unit.members.count)人"
-            }
-            let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
-            let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
-            let village = try await tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self).firstElement() ?? ""
-            let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
-            // One statement for the offers and one for the SMS, however many candidates.
-            let workers = candidates.map(\.facts.worker)
-            try await tx.execute(
-                """
-                INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
-                SELECT \(job.id), worker, \(team), score, \(now), \(expires) FROM unnest(\(workers)::bigint[], \(candidates.map(\.score.total))::float8[]) AS o(worker, score)
-                """)
-            try await tx.notify(candidates.map { candidate in
-                (candidate.facts.worker, LocalizedText(
-                    en: "Job \(job.id): \(task.en) \(request.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(job.day), \(LabourFormat.number(candidate.cost)) yuan. Reply OK \(job.id)",
-                    zh: "活\(job.id)：\(teamText)\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"))
-            }, urgent: true)
-            if !candidates.isEmpty {
-                try await tx.execute("UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open'")
-                job.state = "offered"
-                try await tx.audit("labour.job.offer", target: "labour_job:\(job.id)", after: ["workers": .array(workers.map { .int(Int($0)) })])
-                try await tx.emit(LabourJobOffered(job: job.id, request: request.id, task: request.task, date: job.day, workers: workers,
-                                                   expiresAt: expires.formatted(.iso8601)), publisher: "labour")
-            }
-            return (job, Array(candidates))
+            return try await placeOffers(tx, request, count: count, team: team, now: now)
         }
+    }
+
+    /// `offer`'s work inside a transaction that holds the request: locked by `offer`, or just created by
+    /// `createRequest` (`fresh`: it has no job and no offers yet, so there is nothing to read back).
+    /// Candidates' names are read only for `named` of them (console answers show them; SMS do not).
+    func placeOffers(
+        _ tx: WriteTransaction, _ request: LabourRequest, count: Int?, team: Int64? = nil, now: Date, fresh: Bool = false, named: Int = 50
+    ) async throws -> (LabourJob, [LabourCandidate]) {
+        var job = try await Self.jobForPlaces(tx, request, fresh: fresh)
+        let asked = fresh ? [] : try await tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self).all()
+        let open = job.crew - job.workers.count
+        let wanted = count ?? settings.offerBatch * max(open, 1)
+        // A team offer needs every candidate among team members (to see which are free); otherwise the best few.
+        let all = try await LabourMatcher.ranked(
+            tx.connection, cache: cache, for: request, day: job.day, excluding: asked + job.workers, limit: team == nil ? wanted : nil,
+            named: named, settings: settings, logger: tx.logger).ranked
+        var candidates = all.prefix(wanted)
+        var teamText = ""
+        if let team {
+            guard let unit = LabourTeamMatcher.teams(try await cache.snapshot(tx.connection, logger: tx.logger), candidates: all, places: open)
+                .first(where: { $0.team == team }), let leader = all.first(where: { $0.facts.worker == unit.leader }) else {
+                throw HuzhuError(.conflict, "team \(team) cannot take request \(request.id): fewer than \(open) of its members (with its leader) are free candidates that day",
+                                 zh: "服务队\(team)当天空闲且合适的队员（含队长）不足\(open)人，不能接请求\(request.id)")
+            }
+            candidates = [leader][...]
+            teamText = "服务队\(unit.members.count)人"
+        }
+        guard !candidates.isEmpty else { return (job, []) }
+        let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
+        let task = try await tasks.name(request.task, tx.connection, logger: tx.logger)
+        let village = try await tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self).firstElement() ?? ""
+        let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
+        // One statement for the offers (and the job's state) and one for the SMS, however many candidates.
+        let workers = candidates.map(\.facts.worker)
+        enum OfferInsert: PreparedStatementName {}
+        for try await _ in try await tx.connection.prepared(OfferInsert.self,
+            """
+            WITH job AS (UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open')
+            INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
+            SELECT \(job.id), worker, \(team)::bigint, score, \(now), \(expires) FROM unnest(\(workers)::bigint[], \(candidates.map(\.score.total))::float8[]) AS o(worker, score)
+            """, logger: tx.logger) {}
+        try await tx.notify(candidates.map { candidate in
+            (candidate.facts.worker, LocalizedText(
+                en: "Job \(job.id): \(task.en) \(request.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(job.day), \(LabourFormat.number(candidate.cost)) yuan. Reply OK \(job.id)",
+                zh: "活\(job.id)：\(teamText)\(village)\(task.zh)\(area)，\(LabourFormat.zhDate(job.day))，约\(LabourFormat.number(candidate.cost))元。接请回：接\(job.id)"))
+        }, urgent: true)
+        if job.state == "open" { job.state = "offered" }
+        try await tx.audit("labour.job.offer", target: "labour_job:\(job.id)", after: ["workers": .array(workers.map { .int(Int($0)) })])
+        try await tx.emit(LabourJobOffered(job: job.id, request: request.id, task: request.task, date: job.day, workers: workers,
+                                           expiresAt: expires.formatted(.iso8601)), publisher: "labour")
+        return (job, Array(candidates))
     }
 
     /// `接 <job>`: the first to accept gets the place. Accepts of one job are decided one at a time under
@@ -74,6 +83,9 @@ extension LabourStore {
     /// `UNIQUE (worker_id, day)` if two of their accepts race.
     func accept(job id: Int64, worker: Int64, actor: Actor) async throws -> LabourAcceptOutcome {
         let now = clock.now()
+        // A number never offered to this worker (a typo, another's job) is answered from one read, without
+        // taking the request's and job's locks. Offers are never deleted, so the answer cannot go stale.
+        guard try await exists("SELECT 1 FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)") else { return .noOffer }
         return try await store.write(as: actor, conflict: "worker \(worker) is already booked that day") { tx in
             // Locks in the order every path takes (request, then job), so accepts never deadlock with offers.
             guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),

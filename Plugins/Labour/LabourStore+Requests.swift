@@ -14,22 +14,27 @@ struct NewLabourRequest: Sendable {
 }
 
 extension LabourStore {
-    /// Creates a request. Returns nil when a request with the same `source` exists already (redelivery).
-    /// The household's flags (无劳力户, 独居老人) make it a priority request.
-    func createRequest(_ new: NewLabourRequest, scope: [Int], actor: Actor) async throws -> LabourRequest? {
-        try await store.write(as: actor) { tx in
-            try await Self.requireTask(tx.connection, new.task, logger: tx.logger)
-            let rows = try await tx.query(
+    /// Creates a request and, when `auto_offer` is on, offers its job to the best candidates in the same
+    /// transaction (`offered`: how many; nil when offers wait for staff). Returns nil when a request with
+    /// the same `source` exists already (redelivery). The household's flags (无劳力户, 独居老人) make it a
+    /// priority request.
+    func createRequest(_ new: NewLabourRequest, scope: [Int], actor: Actor) async throws -> (request: LabourRequest, offered: Int?)? {
+        let now = clock.now()
+        return try await store.write(as: actor) { tx in
+            try await tasks.require(new.task, tx.connection, logger: tx.logger)
+            // Prepared (every 找人 runs it), so each value that may be nil carries its type in a cast.
+            enum RequestInsert: PreparedStatementName {}
+            let rows = try await tx.connection.prepared(RequestInsert.self,
                 """
                 INSERT INTO labour_request AS r (member_id, household_id, village_id, task, area_mu, date_from, date_to, crew, notes, priority, entered_by, source)
-                SELECT m.id, m.household_id, m.village_id, \(new.task), \(new.areaMu), \(new.dateFrom)::date,
+                SELECT m.id, m.household_id, m.village_id, \(new.task), \(new.areaMu)::float8, \(new.dateFrom)::date,
                        coalesce(\(new.dateTo)::date, \(new.dateFrom)::date), \(new.crew), \(new.notes),
-                       coalesce(h.no_labour OR h.elderly_alone, false), \(actor.name), \(new.source)
+                       coalesce(h.no_labour OR h.elderly_alone, false), \(actor.name), \(new.source)::text
                 FROM member m LEFT JOIN household h ON h.id = m.household_id
                 WHERE m.id = \(new.member) AND (cardinality(\(scope)::int[]) = 0 OR m.village_id = ANY(\(scope)::int[]))
                 ON CONFLICT (source) DO NOTHING
                 RETURNING \(unescaped: LabourRequest.columns)
-                """)
+                """, logger: tx.logger)
             guard let row = try await rows.decode(LabourRequest.Row.self).firstElement() else {
                 if new.source != nil { return nil }
                 throw HuzhuError(.notFound, "no member \(new.member) in your villages", zh: "您管辖的村里没有成员 \(new.member)")
@@ -40,7 +45,9 @@ extension LabourStore {
                 request: request.id, member: request.member, household: request.household, village: request.village, task: request.task,
                 date: request.dateFrom, dateTo: request.dateTo, areaMu: request.areaMu, crew: request.crew, priority: request.priority,
                 enteredBy: request.enteredBy, source: request.source), publisher: "labour")
-            return request
+            guard settings.autoOffer else { return (request, nil) }
+            let (_, offered) = try await placeOffers(tx, request, count: nil, now: now, fresh: true, named: 0)
+            return (request, offered.count)
         }
     }
 

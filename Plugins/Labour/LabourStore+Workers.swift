@@ -27,7 +27,7 @@ extension LabourStore {
                 throw HuzhuError(.notFound, "no member \(member) in your villages: register the member first (MEMBER ADD)",
                                  zh: "您管辖的村里没有成员 \(member)：请先登记成员（MEMBER ADD）")
             }
-            try await Self.replaceSkills(tx, worker: member, changes.skills ?? [])
+            try await replaceSkills(tx, worker: member, changes.skills ?? [])
             try await Self.replaceDaysOff(tx, worker: member, changes.daysOff ?? [])
             let worker = try await Self.worker(tx.connection, member, scope: [], logger: logger)!
             try await tx.audit("labour.worker.add", target: "labour_worker:\(member)", after: worker.json)
@@ -48,7 +48,7 @@ extension LabourStore {
                     status = coalesce(\(changes.status), status), notes = coalesce(\(changes.notes), notes)
                 WHERE member_id = \(id)
                 """)
-            if let skills = changes.skills { try await Self.replaceSkills(tx, worker: id, skills) }
+            if let skills = changes.skills { try await replaceSkills(tx, worker: id, skills) }
             if let days = changes.daysOff { try await Self.replaceDaysOff(tx, worker: id, days) }
             let after = try await Self.worker(tx.connection, id, scope: [], logger: logger)!
             try await tx.audit(changes.status == "retired" ? "labour.worker.cancel" : "labour.worker.edit",
@@ -107,10 +107,10 @@ extension LabourStore {
         return worker
     }
 
-    static func replaceSkills(_ tx: WriteTransaction, worker: Int64, _ skills: [LabourSkill]) async throws {
+    func replaceSkills(_ tx: WriteTransaction, worker: Int64, _ skills: [LabourSkill]) async throws {
         try await tx.execute("DELETE FROM labour_skill WHERE worker_id = \(worker)")
         for skill in skills {
-            try await requireTask(tx.connection, skill.task, logger: tx.logger)
+            try await tasks.require(skill.task, tx.connection, logger: tx.logger)
             try await tx.execute(
                 "INSERT INTO labour_skill (worker_id, task, level, price, unit) VALUES (\(worker), \(skill.task), \(skill.level), \(skill.price), \(skill.unit))")
         }
@@ -124,12 +124,4 @@ extension LabourStore {
     }
 
     /// Refuses an unknown task code with the list of known ones.
-    static func requireTask(_ connection: PostgresConnection, _ task: String, logger: Logger) async throws {
-        let rows = try await connection.query("SELECT code FROM labour_task ORDER BY code", logger: logger)
-        let codes = try await rows.decode(String.self).all()
-        guard codes.contains(task) else {
-            throw HuzhuError(.invalid, "unknown task '\(task)': use one of \(codes.joined(separator: ", ")) (staff add more with LABOUR TASK ADD)",
-                             zh: "未知农活“\(task)”：可用 \(codes.joined(separator: "、"))（可用 LABOUR TASK ADD 新增）")
-        }
-    }
 }

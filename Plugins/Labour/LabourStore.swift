@@ -10,6 +10,8 @@ struct LabourStore: Sendable {
     let logger: Logger
     /// Workers' slowly changing facts in memory, for fast ranking; told after every change to them.
     let cache = LabourWorkerCache()
+    /// Task codes and names (append-only, so cached without invalidation).
+    let tasks = LabourTaskNames()
 
     init(_ context: PluginContext) throws {
         self.store = context.store
@@ -29,6 +31,12 @@ struct LabourStore: Sendable {
 
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await store.read(body)
+    }
+
+    /// Whether `query` finds a row: the cheap check SMS handlers make before a write transaction, so that a
+    /// number that is not the sender's costs one read instead of locks and a commit.
+    func exists(_ query: PostgresQuery) async throws -> Bool {
+        try await read { try await $0.query(query, logger: logger).firstElement() != nil }
     }
 }
 

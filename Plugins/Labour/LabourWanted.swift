@@ -30,10 +30,9 @@ struct LabourWanted: Sendable {
     static func handle(_ labour: LabourStore, _ envelope: BusEnvelope) async throws {
         let wanted = try LabourWanted(json: envelope.message.json)
         let actor = Actor("plugin:\(envelope.publisher)", onBehalfOf: wanted.member)
-        guard let created = try await labour.createRequest(
+        _ = try await labour.createRequest(
             NewLabourRequest(member: wanted.member, task: wanted.task, dateFrom: wanted.date, dateTo: nil, areaMu: nil, crew: wanted.crew,
-                             notes: wanted.notes, source: wanted.source), scope: [], actor: actor) else { return }
-        _ = try await labour.offerIfAutomatic(created, actor: actor)
+                             notes: wanted.notes, source: wanted.source), scope: [], actor: actor)
     }
 }
 

@@ -71,12 +71,21 @@ struct MarketSMSHandlers: Sendable {
     /// `取消 <ref>`: the sender's own open offer or demand numbered `ref` (they share one numbering).
     func cancel(_ request: SMSRequest, ref: Int64) async throws -> LocalizedText? {
         guard let member = request.memberID else { return nil }
-        if let (crop, previous) = try await market.cancelOffer(ref, member: member, actor: request.actor, scope: []) {
+        // 取消 asks every plugin in turn: one read says whether the number is this member's offer or demand
+        // before any write transaction is opened.
+        let (offered, demanded) = try await market.store.read { connection in
+            try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM market_offer WHERE id = \(ref) AND member_id = \(member)),
+                       EXISTS (SELECT 1 FROM market_demand d JOIN market_buyer b ON b.id = d.buyer_id WHERE d.id = \(ref) AND b.member_id = \(member))
+                """, logger: market.logger).decode((Bool, Bool).self).firstElement() ?? (false, false)
+        }
+        if offered, let (crop, previous) = try await market.cancelOffer(ref, member: member, actor: request.actor, scope: []) {
             return previous == "open"
                 ? LocalizedText(en: "Offer \(ref) (\(crop)) cancelled.", zh: "已取消供货\(ref)号（\(crop)）。")
                 : LocalizedText(en: "Offer \(ref) is \(previous) and cannot be cancelled; call the service centre.", zh: "供货\(ref)号已成交或结束，不能取消，请联系服务中心。")
         }
-        if let (crop, previous) = try await market.cancelDemand(ref, member: member, actor: request.actor, scope: []) {
+        if demanded, let (crop, previous) = try await market.cancelDemand(ref, member: member, actor: request.actor, scope: []) {
             return previous == "open"
                 ? LocalizedText(en: "Demand \(ref) (\(crop)) cancelled.", zh: "已取消收购\(ref)号（\(crop)）。")
                 : LocalizedText(en: "Demand \(ref) is \(previous) and cannot be cancelled.", zh: "收购\(ref)号已结束，不能取消。")

@@ -32,7 +32,12 @@ extension MarketStore {
 
     /// The buyer record of a member who sends 收购 by SMS, created the first time.
     func buyer(forMember member: Int64, actor: Actor) async throws -> Int64 {
-        try await store.write(as: actor) { tx in
+        // Most 收购 come from buyers already known: one read, no transaction.
+        let known = try await store.read { connection in
+            try await connection.query("SELECT id FROM market_buyer WHERE member_id = \(member)", logger: logger).decode(Int64.self).firstElement()
+        }
+        if let known { return known }
+        return try await store.write(as: actor) { tx in
             if let id = try await tx.first("SELECT id FROM market_buyer WHERE member_id = \(member)", as: Int64.self) { return id }
             guard let id = try await tx.first(
                 """

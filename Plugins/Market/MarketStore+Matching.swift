@@ -125,13 +125,24 @@ extension MarketStore {
     /// Records proposed matches (once per offer and demand), tells both sides by SMS, and emits
     /// `market.match.found`. Phone numbers are never in these texts: staff connect the two sides.
     func propose(_ matches: [MatchCandidate], tx: WriteTransaction) async throws {
+        guard !matches.isEmpty else { return }
+        // One statement for every match, as for the SMS: pairs proposed before come back without an id.
+        enum MatchInsert: PreparedStatementName {}
+        let rows = try await tx.connection.prepared(MatchInsert.self,
+            """
+            INSERT INTO market_match (offer_id, demand_id, distance_km)
+            SELECT offer, demand, nullif(km, -1) FROM unnest(\(matches.map(\.offer))::bigint[], \(matches.map(\.demand))::bigint[],
+                                                             \(matches.map { $0.distanceKm ?? -1 })::float8[]) AS m(offer, demand, km)
+            ON CONFLICT (offer_id, demand_id) DO NOTHING RETURNING id, offer_id, demand_id
+            """, logger: tx.logger)
+        var ids: [Pair: Int64] = [:]
+        for try await row in rows {
+            let (id, offer, demand) = try row.decode((Int64, Int64, Int64).self)
+            ids[Pair(offer: offer, demand: demand)] = id
+        }
         var notes: [(member: Int64, text: LocalizedText)] = []  // sent together: one statement
         for match in matches {
-            guard let id = try await tx.first(
-                """
-                INSERT INTO market_match (offer_id, demand_id, distance_km) VALUES (\(match.offer), \(match.demand), \(match.distanceKm))
-                ON CONFLICT (offer_id, demand_id) DO NOTHING RETURNING id
-                """, as: Int64.self) else { continue }
+            guard let id = ids[Pair(offer: match.offer, demand: match.demand)] else { continue }
             try await tx.audit("market.match.add", target: "market_match:\(id)", after: match.json)
             let amount = "\(match.crop)\(MarketFormat.number(match.quantity))\(match.unit.zh)"
             let price = match.price.map { "\(MarketFormat.number($0))元/\(match.unit.zh)" } ?? "价格面议"
@@ -151,4 +162,10 @@ extension MarketStore {
         }
         try await tx.notify(notes)
     }
+}
+
+/// An offer and a demand, as `market_match` keys them.
+private struct Pair: Hashable {
+    var offer: Int64
+    var demand: Int64
 }

@@ -45,6 +45,39 @@ struct Announced: DecodableBusMessage {
         }
     }
 
+    /// Audit rows and events are kept until the commit and written in one statement: they must still land in
+    /// the order they were added, with the transaction's actor, and each published event must carry the id of
+    /// its own outbox row.
+    @Test func auditRowsAndEventsOfOneWriteLandInOrderWithTheirIds() async throws {
+        try await withTestStore { store, client in
+            let log = EnvelopeLog()
+            _ = store.outbox.busForTests.subscribe("replay.*", as: "watcher") { log.add($0) }
+            try await store.write(as: Actor("staff:li", onBehalfOf: nil)) { tx in
+                try await tx.audit("test.first", target: "thing:1", after: ["n": 1])
+                try await tx.emit(Announced(text: "一"), publisher: "test")
+                try await tx.audit("test.second", target: "thing:2", before: ["n": 1])
+                try await tx.emit(Announced(text: "二"), publisher: "test")
+                try await tx.emit(Announced(text: "三"), publisher: "test")
+            }
+            await log.wait(for: 3)
+            var audits: [String] = []
+            for try await (actor, action, before, after) in try await client.query(
+                "SELECT actor, action, before::text, after::text FROM audit_log WHERE action LIKE 'test.%' ORDER BY id", logger: TestLog.logger
+            ).decode((String, String, String?, String?).self) {
+                audits.append("\(actor) \(action) \(before ?? "-") \(after ?? "-")")
+            }
+            #expect(audits == ["staff:li test.first - {\"n\": 1}", "staff:li test.second {\"n\": 1} -"])
+            var rows: [Int64: String] = [:]
+            for try await (id, text) in try await client.query("SELECT id, payload->>'text' FROM bus_outbox ORDER BY id", logger: TestLog.logger)
+                .decode((Int64, String).self) { rows[id] = text }
+            #expect(rows.keys.sorted().map { rows[$0]! } == ["一", "二", "三"])
+            for envelope in log.envelopes {
+                #expect(rows[envelope.id] == (try envelope.decode(Announced.self).text), "envelope \(envelope.id)")
+            }
+            await store.outbox.busForTests.drain()
+        }
+    }
+
     @Test func aRolledBackWriteEmitsNothing() async throws {
         try await withTestStore { store, client in
             let log = EnvelopeLog()

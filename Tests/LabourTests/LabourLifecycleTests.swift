@@ -32,6 +32,9 @@ import Testing
                 #expect(texts.allSatisfy { SMSSegments.count($0) == 1 }, "\(texts)")
             }
             #expect(try await f.notifications(to: "13800000014").isEmpty)
+            #expect(try await f.sms("13800000014", "接 1").reply == "没有给您推送过活1。", "a job never offered to this worker")
+            #expect(try await f.sms("13800000011", "取消 1").reply == "没有找到编号为1的可取消事项。", "only the farmer cancels")
+            #expect(try await f.count("SELECT count(*) FROM labour_request WHERE id = 1 AND state = 'open'") == 1)
 
             // The ranking explains itself: each term and the weights.
             let match = try await f.admin.json("LABOUR MATCH 1")

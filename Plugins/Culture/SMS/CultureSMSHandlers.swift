@@ -59,11 +59,20 @@ struct CultureSMSHandlers: Sendable {
     /// `取消 <ref>`: the sender's registration for event ref, else the sender's booking numbered ref.
     func cancel(_ request: SMSRequest, ref: Int64) async throws -> LocalizedText? {
         guard let member = request.memberID else { return nil }
+        // 取消 asks every plugin in turn: one read says whether the number is this member's registration or
+        // booking before any write transaction is opened.
+        let (registered, booked) = try await stores.registrations.store.read { connection in
+            try await connection.run(
+                """
+                SELECT EXISTS (SELECT 1 FROM culture_registration WHERE event_id = \(ref) AND member_id = \(member) AND status <> 'cancelled'),
+                       EXISTS (SELECT 1 FROM culture_booking WHERE id = \(ref) AND member_id = \(member))
+                """).decode((Bool, Bool).self).firstElement() ?? (false, false)
+        }
         do {
-            if let outcome = try await stores.registrations.cancel(event: ref, member: member, actor: request.actor) {
+            if registered, let outcome = try await stores.registrations.cancel(event: ref, member: member, actor: request.actor) {
                 return CultureReplies.cancelledRegistration(outcome)
             }
-            if let booking = try await stores.bookings.cancel(id: ref, member: member, reason: "取消 by SMS", actor: request.actor) {
+            if booked, let booking = try await stores.bookings.cancel(id: ref, member: member, reason: "取消 by SMS", actor: request.actor) {
                 return CultureReplies.cancelledBooking(booking)
             }
             return nil

@@ -6,8 +6,12 @@ import PostgresNIO
 import Synchronization
 
 /// Publishes committed outbox rows on the bus and marks them dispatched once every subscriber has
-/// handled them. Marks are batched: one UPDATE for all ids settled since the last one.
+/// handled them. Marks are batched: one UPDATE for all ids settled in a short window.
 final class OutboxDispatcher: Sendable {
+    /// How long settled ids gather before one UPDATE marks them. Marking each event at once cost half a
+    /// statement per SMS under load; a crash inside the window only replays those events at the next
+    /// start, which subscribers dedupe anyway.
+    static let markWindow: Duration = .milliseconds(50)
     private let client: PostgresClient
     private let bus: LocalBus
     private let logger: Logger
@@ -67,6 +71,7 @@ final class OutboxDispatcher: Sendable {
 
     private func flush() async {
         while true {
+            try? await Task.sleep(for: Self.markWindow)
             let (ids, waiters): ([Int64], [CheckedContinuation<Void, Never>]) = pending.withLock { pending in
                 let ids = pending.ids
                 pending.ids.removeAll(keepingCapacity: true)

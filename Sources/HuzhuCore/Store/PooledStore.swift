@@ -41,6 +41,7 @@ public struct PooledStore: HubStoreHandle {
                 try obtained()
                 let transaction = WriteTransaction(connection: connection, actor: actor, logger: logger)
                 let result = try await body(transaction)
+                try await transaction.writePending()
                 return (result, transaction.events)
             }
         }

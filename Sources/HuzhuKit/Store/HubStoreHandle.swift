@@ -23,6 +23,10 @@ extension HubStoreHandle {
 
 /// One write transaction: its connection, its actor, and the audit rows and events it will commit.
 ///
+/// Audit rows and events are kept until the store commits, then written together in one statement
+/// (`writePending`): a change that audits twice and emits twice costs one round trip for all four, not
+/// four. Under SMS load those rows were a fifth of the statements PostgreSQL ran.
+///
 /// Not `Sendable`: it lives inside the `write` call that created it.
 public final class WriteTransaction {
     /// The transaction's connection: run every statement of the change on it.
@@ -30,8 +34,11 @@ public final class WriteTransaction {
     /// Who is writing, and for whom.
     public let actor: Actor
     public let logger: Logger
-    /// Durable events written in this transaction, published after the commit.
+    /// Durable events written in this transaction, published after the commit (complete once
+    /// `writePending` has run).
     public private(set) var events: [DurableEvent] = []
+    private var audits: [(action: String, target: String, before: String, after: String)] = []
+    private var outgoing: [(topic: String, payload: String, publisher: String, message: any BusMessage)] = []
 
     public init(connection: PostgresConnection, actor: Actor, logger: Logger) {
         self.connection = connection
@@ -53,25 +60,46 @@ public final class WriteTransaction {
         for try await _ in try await connection.query(query, logger: logger) {}
     }
 
-    /// Records the change in the audit log (村务公开) with this transaction's actor.
+    /// Records the change in the audit log (村务公开) with this transaction's actor; the row is written
+    /// with the transaction's other audit rows just before it commits.
     public func audit(_ action: String, target: String, before: JSONValue? = nil, after: JSONValue? = nil) async throws {
-        enum AuditInsert: PreparedStatementName {}
-        for try await _ in try await connection.prepared(AuditInsert.self,
-            """
-            INSERT INTO audit_log (actor, on_behalf_of, action, target, before, after)
-            VALUES (\(actor.name), \(actor.onBehalfOf), \(action), \(target), \(before?.jsonText)::text::jsonb, \(after?.jsonText)::text::jsonb)
-            """, logger: logger) {}
+        // "" stands for no value: JSON text is never empty.
+        audits.append((action, target, before?.jsonText ?? "", after?.jsonText ?? ""))
     }
 
-    /// Writes an event to the outbox in this transaction; it is published after the commit and, if the
+    /// Adds an event to the outbox in this transaction; it is published after the commit and, if the
     /// process dies first, at the next start (at least once: subscribers dedupe on `BusEnvelope.id`).
     public func emit<M: BusMessage>(_ message: M, publisher: String) async throws {
-        let json = message.json
-        let rows = try await connection.prepared(OutboxInsert.self,
-            "INSERT INTO bus_outbox (topic, payload, publisher) VALUES (\(M.topic), \(json.jsonText)::text::jsonb, \(publisher)) RETURNING id",
-            logger: logger)
-        for try await row in rows {
-            events.append(DurableEvent(id: try row.decode(Int64.self), message: message, publisher: publisher))
+        outgoing.append((M.topic, message.json.jsonText, publisher, message))
+    }
+
+    /// Writes the audit rows and outbox events added so far, in one statement. The store calls it right
+    /// before COMMIT; a plugin has no need to.
+    public func writePending() async throws {
+        guard !audits.isEmpty || !outgoing.isEmpty else { return }
+        defer { audits = []; outgoing = [] }
+        let rows = try await connection.prepared(PendingInsert.self,
+            """
+            WITH audit AS (
+                INSERT INTO audit_log (actor, on_behalf_of, action, target, before, after)
+                SELECT \(actor.name), \(actor.onBehalfOf)::bigint, a.action, a.target, nullif(a.before, '')::jsonb, nullif(a.after, '')::jsonb
+                FROM unnest(\(audits.map(\.action))::text[], \(audits.map(\.target))::text[], \(audits.map(\.before))::text[],
+                            \(audits.map(\.after))::text[]) WITH ORDINALITY AS a(action, target, before, after, position)
+                ORDER BY a.position
+            )
+            INSERT INTO bus_outbox (topic, payload, publisher)
+            SELECT e.topic, e.payload::jsonb, e.publisher
+            FROM unnest(\(outgoing.map(\.topic))::text[], \(outgoing.map(\.payload))::text[], \(outgoing.map(\.publisher))::text[])
+                 WITH ORDINALITY AS e(topic, payload, publisher, position)
+            ORDER BY e.position
+            RETURNING id
+            """, logger: logger)
+        var ids: [Int64] = []
+        for try await row in rows { ids.append(try row.decode(Int64.self)) }
+        guard ids.count == outgoing.count else { throw HuzhuError(.internal, "the outbox took \(ids.count) of \(outgoing.count) events") }
+        // Identity values are handed out in insertion order, which follows the events' order.
+        for (id, event) in zip(ids.sorted(), outgoing) {
+            events.append(DurableEvent(id: id, message: event.message, publisher: event.publisher))
         }
     }
 }
@@ -141,8 +169,8 @@ extension WriteTransaction {
     }
 }
 
-/// `emit`'s statement (a type cannot be nested in a generic function).
-private enum OutboxInsert: PreparedStatementName {}
+/// `writePending`'s statement.
+private enum PendingInsert: PreparedStatementName {}
 
 /// An event written to the outbox, waiting for its transaction to commit.
 public struct DurableEvent: Sendable {
