@@ -36,6 +36,6 @@ public struct CulturePlugin: HuzhuPlugin {
             _ = try await stores.reports.remind(day: time.dayString(now.addingTimeInterval(86_400)))
         })
 
-        registrar.demo { try await CultureDemo(store: context.store, time: time).load() }
+        registrar.demo { tx in try await CultureDemo(time: time).load(tx) }
     }
 }

@@ -38,11 +38,7 @@ public struct LabourPlugin: HuzhuPlugin {
         registrar.periodic(PeriodicJob("expire-offers", schedule: .every(.seconds(60))) { now in
             _ = try await labour.expire(now: now)
         })
-        registrar.demo {
-            let summary = try await LabourDemo.load(context.store)
-            labour.cache.invalidateAll()
-            return summary
-        }
+        registrar.demo { tx in try await LabourDemo.load(tx) } committed: { labour.cache.invalidateAll() }
     }
 
     public func start(_ context: PluginContext) async throws {

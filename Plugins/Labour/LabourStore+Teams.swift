@@ -47,9 +47,11 @@ extension LabourStore {
                 throw HuzhuError(.notFound, "no team \(id) in your villages", zh: "您管辖的村里没有服务队 \(id)")
             }
             try await Self.checkWorkers((members ?? []) + (leader.map { [$0] } ?? []), scope: scope, tx)
+            // A team's village is its leader's (as at ADD): scope and `FIND village=` follow the new leader.
             try await tx.execute(
                 """
-                UPDATE labour_team SET name = coalesce(\(name), name), leader_id = coalesce(\(leader), leader_id), status = coalesce(\(status), status)
+                UPDATE labour_team SET name = coalesce(\(name), name), leader_id = coalesce(\(leader), leader_id), status = coalesce(\(status), status),
+                       village_id = coalesce((SELECT village_id FROM labour_worker WHERE member_id = \(leader)), village_id)
                 WHERE id = \(id)
                 """)
             if members != nil || leader != nil {

@@ -12,57 +12,74 @@ extension MarketStore {
                 (8, '魔芋', 3.6, 1.2, 3000), (9, '烟叶', 30.0, 2.8, 800)) AS c(idx, crop, base, phase, qty)
         """
 
+    /// The form `MarketPlugin` registers for now (`registrar.demo { try await market.loadDemo() }`): its rows
+    /// commit before the hub records the run, so it runs again after a stop in between, and two hubs starting
+    /// together both run it. The lock and `loadDemo(_:)`'s look at what is there keep that to one load.
     func loadDemo() async throws -> String {
         try await store.write(as: Actor("plugin:market")) { tx in
-            try await tx.execute(
-                """
-                INSERT INTO market_buyer (name, kind, village_id, contact, is_demo)
-                SELECT b.name, b.kind, (SELECT id FROM village ORDER BY id OFFSET b.n LIMIT 1), b.contact, true
-                FROM (VALUES ('兴山县果品公司', 'merchant', 0, '县城'), ('古夫镇中学食堂', 'canteen', 3, ''),
-                             ('宜昌鲜丰超市', 'supermarket', 10, '宜昌'), ('昭君镇茶叶专业合作社', 'cooperative', 20, ''),
-                             ('峡口镇农产品收购站', 'merchant', 30, ''), ('南阳镇中心小学食堂', 'canteen', 40, ''),
-                             ('山里人家超市', 'supermarket', 5, ''), ('高桥乡蜂蜜合作社', 'cooperative', 60, '')) AS b(name, kind, n, contact)
-                """)
-            try await tx.execute(
-                """
-                INSERT INTO market_price (market, crop, price_per_kg, observed_on, source, created_by, is_demo)
-                SELECT m.market, c.crop,
-                       round((c.base * (1 + 0.15 * sin(2 * pi() * extract(doy FROM day) / 365 + c.phase) + m.bias + (random() - 0.5) * 0.08))::numeric, 2)::float8,
-                       day::date, 'report', 'demo', true
-                FROM \(unescaped: Self.demoCrops)
-                CROSS JOIN (VALUES ('古夫镇农贸市场', 0.0), ('昭君镇农贸市场', -0.03), ('峡口镇农贸市场', -0.02),
-                                   ('兴山县城批发市场', 0.02), ('宜昌金桥蔬菜果品批发市场', 0.06)) AS m(market, bias)
-                CROSS JOIN generate_series(current_date - 364, current_date, interval '1 day') AS day
-                """)
-            try await tx.execute(
-                """
-                INSERT INTO market_offer (member_id, household_id, village_id, crop, quantity, unit, kg_per_unit, price,
-                                          available_from, available_until, consigned, commission_pct, created_by, is_demo)
-                SELECT m.id, m.household_id, m.village_id, c.crop, round(c.qty * (0.5 + random())), 'jin', 0.5,
-                       round((c.base / 2 * (0.9 + random() * 0.2))::numeric, 1)::float8,
-                       current_date, current_date + 30, h.no_labour, CASE WHEN h.no_labour THEN 10 ELSE 0 END, 'demo', true
-                FROM (SELECT id, household_id, village_id, row_number() OVER (ORDER BY random()) AS rn
-                      FROM member WHERE is_demo AND household_id IS NOT NULL ORDER BY random() LIMIT 300) m
-                JOIN household h ON h.id = m.household_id
-                JOIN \(unescaped: Self.demoCrops) ON c.idx = m.rn % 10
-                """)
-            try await tx.execute(
-                """
-                INSERT INTO market_demand (buyer_id, crop, quantity, unit, kg_per_unit, price, needed_by, village_id, radius_km, created_by, is_demo)
-                SELECT b.id, c.crop, c.qty * 3, 'jin', 0.5, round((c.base / 2)::numeric, 1)::float8, current_date + 20, b.village_id, 80, 'demo', true
-                FROM market_buyer b CROSS JOIN generate_series(0, 2) AS k
-                JOIN \(unescaped: Self.demoCrops) ON c.idx = (b.id + k * 3) % 10
-                WHERE b.is_demo
-                """)
-            let counts = try await tx.query(
-                """
-                SELECT (SELECT count(*) FROM market_buyer WHERE is_demo), (SELECT count(*) FROM market_offer WHERE is_demo),
-                       (SELECT count(*) FROM market_offer WHERE is_demo AND consigned), (SELECT count(*) FROM market_demand WHERE is_demo),
-                       (SELECT count(*) FROM market_price WHERE is_demo)
-                """).decode((Int, Int, Int, Int, Int).self).firstElement() ?? (0, 0, 0, 0, 0)
-            let summary = "\(counts.0) buyers, \(counts.1) open offers (\(counts.2) consigned), \(counts.3) demands, \(counts.4) daily prices"
-            try await tx.audit("market.demo", target: "market:demo", after: ["summary": .string(summary)])
-            return summary
+            try await tx.execute("SELECT pg_advisory_xact_lock(hashtext('market.demo'))")
+            return try await loadDemo(tx)
         }
+    }
+
+    /// Loads the demo rows in `tx` (`registrar.demo { tx in try await market.loadDemo(tx) }`), or only counts
+    /// them when they are there already (the form above runs again after a stop between its commit and the
+    /// hub's record).
+    func loadDemo(_ tx: WriteTransaction) async throws -> String {
+        let loaded = try await tx.query("SELECT EXISTS (SELECT 1 FROM market_buyer WHERE is_demo)").decode(Bool.self).firstElement() ?? false
+        guard !loaded else { return try await Self.demoSummary(tx) }
+        try await tx.execute(
+            """
+            INSERT INTO market_buyer (name, kind, village_id, contact, is_demo)
+            SELECT b.name, b.kind, (SELECT id FROM village ORDER BY id OFFSET b.n LIMIT 1), b.contact, true
+            FROM (VALUES ('兴山县果品公司', 'merchant', 0, '县城'), ('古夫镇中学食堂', 'canteen', 3, ''),
+                         ('宜昌鲜丰超市', 'supermarket', 10, '宜昌'), ('昭君镇茶叶专业合作社', 'cooperative', 20, ''),
+                         ('峡口镇农产品收购站', 'merchant', 30, ''), ('南阳镇中心小学食堂', 'canteen', 40, ''),
+                         ('山里人家超市', 'supermarket', 5, ''), ('高桥乡蜂蜜合作社', 'cooperative', 60, '')) AS b(name, kind, n, contact)
+            """)
+        try await tx.execute(
+            """
+            INSERT INTO market_price (market, crop, price_per_kg, observed_on, source, created_by, is_demo)
+            SELECT m.market, c.crop,
+                   round((c.base * (1 + 0.15 * sin(2 * pi() * extract(doy FROM day) / 365 + c.phase) + m.bias + (random() - 0.5) * 0.08))::numeric, 2)::float8,
+                   day::date, 'report', 'demo', true
+            FROM \(unescaped: Self.demoCrops)
+            CROSS JOIN (VALUES ('古夫镇农贸市场', 0.0), ('昭君镇农贸市场', -0.03), ('峡口镇农贸市场', -0.02),
+                               ('兴山县城批发市场', 0.02), ('宜昌金桥蔬菜果品批发市场', 0.06)) AS m(market, bias)
+            CROSS JOIN generate_series(current_date - 364, current_date, interval '1 day') AS day
+            """)
+        try await tx.execute(
+            """
+            INSERT INTO market_offer (member_id, household_id, village_id, crop, quantity, unit, kg_per_unit, price,
+                                      available_from, available_until, consigned, commission_pct, created_by, is_demo)
+            SELECT m.id, m.household_id, m.village_id, c.crop, round(c.qty * (0.5 + random())), 'jin', 0.5,
+                   round((c.base / 2 * (0.9 + random() * 0.2))::numeric, 1)::float8,
+                   current_date, current_date + 30, h.no_labour, CASE WHEN h.no_labour THEN 10 ELSE 0 END, 'demo', true
+            FROM (SELECT id, household_id, village_id, row_number() OVER (ORDER BY random()) AS rn
+                  FROM member WHERE is_demo AND household_id IS NOT NULL ORDER BY random() LIMIT 300) m
+            JOIN household h ON h.id = m.household_id
+            JOIN \(unescaped: Self.demoCrops) ON c.idx = m.rn % 10
+            """)
+        try await tx.execute(
+            """
+            INSERT INTO market_demand (buyer_id, crop, quantity, unit, kg_per_unit, price, needed_by, village_id, radius_km, created_by, is_demo)
+            SELECT b.id, c.crop, c.qty * 3, 'jin', 0.5, round((c.base / 2)::numeric, 1)::float8, current_date + 20, b.village_id, 80, 'demo', true
+            FROM market_buyer b CROSS JOIN generate_series(0, 2) AS k
+            JOIN \(unescaped: Self.demoCrops) ON c.idx = (b.id + k * 3) % 10
+            WHERE b.is_demo
+            """)
+        let summary = try await Self.demoSummary(tx)
+        try await tx.audit("market.demo", target: "market:demo", after: ["summary": .string(summary)])
+        return summary
+    }
+
+    static func demoSummary(_ tx: WriteTransaction) async throws -> String {
+        let counts = try await tx.query(
+            """
+            SELECT (SELECT count(*) FROM market_buyer WHERE is_demo), (SELECT count(*) FROM market_offer WHERE is_demo),
+                   (SELECT count(*) FROM market_offer WHERE is_demo AND consigned), (SELECT count(*) FROM market_demand WHERE is_demo),
+                   (SELECT count(*) FROM market_price WHERE is_demo)
+            """).decode((Int, Int, Int, Int, Int).self).firstElement() ?? (0, 0, 0, 0, 0)
+        return "\(counts.0) buyers, \(counts.1) open offers (\(counts.2) consigned), \(counts.3) demands, \(counts.4) daily prices"
     }
 }

@@ -128,7 +128,7 @@ struct ErrandPlugin: HuzhuPlugin {
         registrar.cancel { request, ref in
             ref % 2 == 0 ? LocalizedText(en: "errand \(ref) cancelled", zh: "差事\(ref)已取消") : nil
         }
-        registrar.demo {
+        registrar.demo { _ in
             let runs = Self.demoRuns.withLock { $0 += 1; return $0 }
             return "demo run \(runs)"
         }

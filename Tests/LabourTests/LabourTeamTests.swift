@@ -34,4 +34,37 @@ import Testing
             #expect(try await f.admin.json("LABOUR OFFER 1 team=1").code == "CONFLICT", "the request is matched")
         }
     }
+
+    @Test func aNewLeaderFromAnotherVillageTakesTheTeamToTheirVillage() async throws {
+        try await LabourFixture.with { f in
+            let leader = try await f.worker("队长", village: 1, phone: "13800000011")
+            let member = try await f.worker("队员", village: 1, phone: "13800000012")
+            let newLeader = try await f.worker("新队长", village: 2, phone: "13800000013")
+            let added = try await f.admin.json("LABOUR TEAM ADD 插秧队 leader=\(leader) members=\(member)")
+            #expect(added.ok && added.object["village"] as? Int == 1, "\(added.raw)")
+            let xianshui = try await f.daemon.console(as: "xianshui", roles: [.cadre], villages: ["咸水村"])
+            let qingcao = try await f.daemon.console(as: "qingcao", roles: [.cadre], villages: ["青草村"])
+            #expect(try await xianshui.json("LABOUR TEAM EDIT 1 leader=\(newLeader)").code == "NOT_FOUND", "not their village's craftsman")
+            #expect(try await qingcao.json("LABOUR TEAM SHOW 1").code == "NOT_FOUND")
+
+            let edited = try await f.admin.json("LABOUR TEAM EDIT 1 leader=\(newLeader)")
+            #expect(edited.ok && edited.object["leader"] as? Int == newLeader && edited.object["village"] as? Int == 2, "\(edited.raw)")
+            #expect(try await f.admin.json("LABOUR TEAM SHOW 1").object["village"] as? Int == 2)
+            let ids = { (answer: ConsoleAnswer) in (answer.data as? [[String: Any]])?.compactMap { $0["id"] as? Int } }
+            #expect(ids(try await f.admin.json("LABOUR TEAM FIND village=2")) == [1])
+            #expect(ids(try await f.admin.json("LABOUR TEAM FIND village=1")) == [])
+            let audit = try await f.strings(
+                "SELECT (before->>'village') || '>' || (after->>'village') FROM audit_log WHERE action = 'labour.team.edit' ORDER BY id")
+            #expect(audit == ["1>2"])
+
+            // Cadres' scope goes by the team's village: the team is now 青草村's.
+            for command in ["LABOUR TEAM SHOW 1", "LABOUR TEAM EDIT 1 name=咸水插秧队", "LABOUR TEAM CANCEL 1"] {
+                #expect(try await xianshui.json(command).code == "NOT_FOUND", "\(command)")
+            }
+            #expect(ids(try await xianshui.json("LABOUR TEAM FIND")) == [])
+            let renamed = try await qingcao.json("LABOUR TEAM EDIT 1 name=青草插秧队")
+            #expect(renamed.ok && renamed.object["village"] as? Int == 2, "a change without a leader keeps the village: \(renamed.raw)")
+            #expect(ids(try await qingcao.json("LABOUR TEAM FIND")) == [1])
+        }
+    }
 }

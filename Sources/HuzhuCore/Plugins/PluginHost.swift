@@ -194,24 +194,49 @@ public final class PluginHost: Sendable {
     /// The running plugins' parts in `取消 <ref>`, in list order.
     public var cancellers: [SMSCanceller] { state.withLock { $0.cancellers } }
 
-    /// Runs the running plugins' demo loaders that have not run on this store yet, recording each that
-    /// succeeds in `plugin_demo`. A failing loader is logged and tried again at the next start.
+    /// Runs the running plugins' demo loaders that have not run on this store yet, each in the transaction
+    /// that records it in `plugin_demo`. A failing loader is logged, leaves nothing, and runs again at the
+    /// next start.
     public func loadDemoData(_ store: any HubStoreHandle, logger: Logger) async {
         for (plugin, loader) in state.withLock({ $0.demoLoaders }) {
             do {
-                let done = try await store.read { connection in
-                    try await connection.query("SELECT count(*) FROM plugin_demo WHERE plugin = \(plugin)", logger: logger)
-                        .decode(Int.self).first(where: { _ in true }) ?? 0
-                }
-                guard done == 0 else { continue }
-                let summary = try await loader.load()
-                try await store.write(as: Actor("plugin:\(plugin)")) { tx in
-                    try await tx.execute("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
-                }
+                guard let summary = try await Self.loadDemo(of: plugin, loader, store, logger: logger) else { continue }
+                await loader.committed()
                 logger.notice("demo data of \(plugin): \(summary)")
             } catch {
                 logger.error("demo data of \(plugin) failed: \(Self.describe(error))")
             }
+        }
+    }
+
+    /// The loader's summary, or nil when the store has the plugin's demo data already.
+    private static func loadDemo(of plugin: String, _ loader: PluginDemoLoader, _ store: any HubStoreHandle,
+                                 logger: Logger) async throws -> String? {
+        switch loader.load {
+        case .inTransaction(let load):
+            return try await store.write(as: Actor("plugin:\(plugin)")) { tx in
+                // The record goes in first, as the lock: a hub starting beside this one waits on its key until
+                // this transaction ends, then finds it committed (and skips) or rolled back (and loads).
+                let claimed = try await tx.query(
+                    "INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), '') ON CONFLICT DO NOTHING RETURNING plugin"
+                ).decode(String.self).firstElement() != nil
+                guard claimed else { return nil }
+                let summary = try await load(tx)
+                try await tx.execute("UPDATE plugin_demo SET summary = \(summary) WHERE plugin = \(plugin)")
+                return summary
+            }
+        case .ownTransactions(let load):
+            // The loader's rows have committed before the record: a stop in between loads them again.
+            let done = try await store.read { connection in
+                try await connection.query("SELECT count(*) FROM plugin_demo WHERE plugin = \(plugin)", logger: logger)
+                    .decode(Int.self).firstElement() ?? 0
+            }
+            guard done == 0 else { return nil }
+            let summary = try await load()
+            try await store.write(as: Actor("plugin:\(plugin)")) { tx in
+                try await tx.execute("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
+            }
+            return summary
         }
     }
 

@@ -39,11 +39,28 @@ public struct PluginRegistrar: Sendable {
     /// Adds demo data for the demo county (`huzhud run --demo`, `huzhud demo load`).
     ///
     /// Runs once per store, after the plugin has started, whenever the store holds the demo county (members
-    /// with `is_demo`); the hub records that it ran, so a restart does not load it again. It should be quick
-    /// (COPY or one INSERT … SELECT per table) and mark its rows as demo data where the table has a flag.
-    /// Returns one line for the log (`10,214 craftsmen in 100 villages`).
+    /// with `is_demo`). `load` writes through `tx`, the hub's transaction that also records the run in
+    /// `plugin_demo`: the rows and the record commit together, so a loader that throws (or a hub stopped
+    /// half-way) leaves nothing and runs again at the next start, and a committed one never runs again, even
+    /// when two hubs start on one database. It should be quick (one INSERT … SELECT or COPY per table) and
+    /// mark its rows as demo data where the table has a flag. Returns one line for the log (`10,214
+    /// craftsmen in 100 villages`). `committed` runs after the commit, e.g. to drop what a cache holds of
+    /// the tables just filled.
+    ///
+    /// ```swift
+    /// registrar.demo { tx in try await BoardDemo.load(tx) } committed: { board.cache.invalidateAll() }
+    /// ```
+    public mutating func demo(
+        _ load: @escaping @Sendable (_ tx: WriteTransaction) async throws -> String, committed: @escaping @Sendable () async -> Void = {}
+    ) {
+        demoLoaders.append(PluginDemoLoader(load: .inTransaction(load), committed: committed))
+    }
+
+    /// Adds demo data that the loader commits itself, before the hub records the run: a hub stopped in
+    /// between loads it again at its next start, so the loader must see for itself what is there already.
+    @available(*, deprecated, message: "write through the hub's transaction, so the rows commit with the record of the run: registrar.demo { tx in … }")
     public mutating func demo(_ load: @escaping @Sendable () async throws -> String) {
-        demoLoaders.append(PluginDemoLoader(load: load))
+        demoLoaders.append(PluginDemoLoader(load: .ownTransactions(load), committed: {}))
     }
 
     /// Handles `取消 <ref>` (core.cancel) for the plugin's records. The hub asks each plugin in list order;
@@ -61,7 +78,16 @@ public struct PluginRegistrar: Sendable {
 
 /// A plugin's demo data loader (see `PluginRegistrar.demo`).
 public struct PluginDemoLoader: Sendable {
-    public let load: @Sendable () async throws -> String
+    public enum Load: Sendable {
+        /// Writes in the hub's transaction, which also records the run.
+        case inTransaction(@Sendable (_ tx: WriteTransaction) async throws -> String)
+        /// Commits its own writes; the hub records the run afterwards.
+        case ownTransactions(@Sendable () async throws -> String)
+    }
+
+    public let load: Load
+    /// Runs once the loaded rows have committed.
+    public let committed: @Sendable () async -> Void
 }
 
 /// A plugin's part in `取消 <ref>` (see `PluginRegistrar.cancel`).
