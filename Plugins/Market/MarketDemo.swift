@@ -12,19 +12,8 @@ extension MarketStore {
                 (8, '魔芋', 3.6, 1.2, 3000), (9, '烟叶', 30.0, 2.8, 800)) AS c(idx, crop, base, phase, qty)
         """
 
-    /// The form `MarketPlugin` registers for now (`registrar.demo { try await market.loadDemo() }`): its rows
-    /// commit before the hub records the run, so it runs again after a stop in between, and two hubs starting
-    /// together both run it. The lock and `loadDemo(_:)`'s look at what is there keep that to one load.
-    func loadDemo() async throws -> String {
-        try await store.write(as: Actor("plugin:market")) { tx in
-            try await tx.execute("SELECT pg_advisory_xact_lock(hashtext('market.demo'))")
-            return try await loadDemo(tx)
-        }
-    }
-
     /// Loads the demo rows in `tx` (`registrar.demo { tx in try await market.loadDemo(tx) }`), or only counts
-    /// them when they are there already (the form above runs again after a stop between its commit and the
-    /// hub's record).
+    /// them when they are there already (a store whose record of the run was removed by hand).
     func loadDemo(_ tx: WriteTransaction) async throws -> String {
         let loaded = try await tx.query("SELECT EXISTS (SELECT 1 FROM market_buyer WHERE is_demo)").decode(Bool.self).firstElement() ?? false
         guard !loaded else { return try await Self.demoSummary(tx) }

@@ -53,6 +53,6 @@ public struct MarketPlugin: HuzhuPlugin {
         registrar.periodic(PeriodicJob("expire-listings", schedule: .daily(hour: 0, minute: 10)) { now in
             _ = try await market.expireListings(today: market.day(now))
         })
-        registrar.demo { try await market.loadDemo() }
+        registrar.demo { tx in try await market.loadDemo(tx) }
     }
 }

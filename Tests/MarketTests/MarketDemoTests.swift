@@ -26,10 +26,10 @@ import Testing
             #expect((12...13).contains(months.rows.count), "\(months.raw)")
             #expect(try await admin.json("MARKET BUYER LIST").rows.count == 8)
 
-            // A stop after the loader's commit and before the hub's record (possible while the market's loader
-            // commits on its own): the next start runs it again, and it must find its rows rather than add more.
+            // A store whose record of the run was removed by hand: the next start runs the loader again, and it
+            // must find its rows rather than add more.
             try await daemon.database.withClient { client in
-                try await client.query("DELETE FROM plugin_demo WHERE plugin = 'market'", logger: TestLog.logger)
+                for try await _ in try await client.query("DELETE FROM plugin_demo WHERE plugin = 'market'", logger: TestLog.logger) {}
             }
             await daemon.hub.plugins.loadDemoData(daemon.hub.store.handle, logger: TestLog.logger)
             #expect(try await world.number("SELECT count(*)::text FROM market_price") == 18_250)

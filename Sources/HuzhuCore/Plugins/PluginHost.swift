@@ -200,7 +200,7 @@ public final class PluginHost: Sendable {
     public func loadDemoData(_ store: any HubStoreHandle, logger: Logger) async {
         for (plugin, loader) in state.withLock({ $0.demoLoaders }) {
             do {
-                guard let summary = try await Self.loadDemo(of: plugin, loader, store, logger: logger) else { continue }
+                guard let summary = try await Self.loadDemo(of: plugin, loader, store) else { continue }
                 await loader.committed()
                 logger.notice("demo data of \(plugin): \(summary)")
             } catch {
@@ -210,32 +210,16 @@ public final class PluginHost: Sendable {
     }
 
     /// The loader's summary, or nil when the store has the plugin's demo data already.
-    private static func loadDemo(of plugin: String, _ loader: PluginDemoLoader, _ store: any HubStoreHandle,
-                                 logger: Logger) async throws -> String? {
-        switch loader.load {
-        case .inTransaction(let load):
-            return try await store.write(as: Actor("plugin:\(plugin)")) { tx in
-                // The record goes in first, as the lock: a hub starting beside this one waits on its key until
-                // this transaction ends, then finds it committed (and skips) or rolled back (and loads).
-                let claimed = try await tx.query(
-                    "INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), '') ON CONFLICT DO NOTHING RETURNING plugin"
-                ).decode(String.self).firstElement() != nil
-                guard claimed else { return nil }
-                let summary = try await load(tx)
-                try await tx.execute("UPDATE plugin_demo SET summary = \(summary) WHERE plugin = \(plugin)")
-                return summary
-            }
-        case .ownTransactions(let load):
-            // The loader's rows have committed before the record: a stop in between loads them again.
-            let done = try await store.read { connection in
-                try await connection.query("SELECT count(*) FROM plugin_demo WHERE plugin = \(plugin)", logger: logger)
-                    .decode(Int.self).firstElement() ?? 0
-            }
-            guard done == 0 else { return nil }
-            let summary = try await load()
-            try await store.write(as: Actor("plugin:\(plugin)")) { tx in
-                try await tx.execute("INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), \(summary)) ON CONFLICT DO NOTHING")
-            }
+    private static func loadDemo(of plugin: String, _ loader: PluginDemoLoader, _ store: any HubStoreHandle) async throws -> String? {
+        try await store.write(as: Actor("plugin:\(plugin)")) { tx in
+            // The record goes in first, as the lock: a hub starting beside this one waits on its key until
+            // this transaction ends, then finds it committed (and skips) or rolled back (and loads).
+            let claimed = try await tx.query(
+                "INSERT INTO plugin_demo (plugin, summary) VALUES (\(plugin), '') ON CONFLICT DO NOTHING RETURNING plugin"
+            ).decode(String.self).firstElement() != nil
+            guard claimed else { return nil }
+            let summary = try await loader.load(tx)
+            try await tx.execute("UPDATE plugin_demo SET summary = \(summary) WHERE plugin = \(plugin)")
             return summary
         }
     }

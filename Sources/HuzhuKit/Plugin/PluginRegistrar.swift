@@ -53,14 +53,7 @@ public struct PluginRegistrar: Sendable {
     public mutating func demo(
         _ load: @escaping @Sendable (_ tx: WriteTransaction) async throws -> String, committed: @escaping @Sendable () async -> Void = {}
     ) {
-        demoLoaders.append(PluginDemoLoader(load: .inTransaction(load), committed: committed))
-    }
-
-    /// Adds demo data that the loader commits itself, before the hub records the run: a hub stopped in
-    /// between loads it again at its next start, so the loader must see for itself what is there already.
-    @available(*, deprecated, message: "write through the hub's transaction, so the rows commit with the record of the run: registrar.demo { tx in … }")
-    public mutating func demo(_ load: @escaping @Sendable () async throws -> String) {
-        demoLoaders.append(PluginDemoLoader(load: .ownTransactions(load), committed: {}))
+        demoLoaders.append(PluginDemoLoader(load: load, committed: committed))
     }
 
     /// Handles `取消 <ref>` (core.cancel) for the plugin's records. The hub asks each plugin in list order;
@@ -78,14 +71,8 @@ public struct PluginRegistrar: Sendable {
 
 /// A plugin's demo data loader (see `PluginRegistrar.demo`).
 public struct PluginDemoLoader: Sendable {
-    public enum Load: Sendable {
-        /// Writes in the hub's transaction, which also records the run.
-        case inTransaction(@Sendable (_ tx: WriteTransaction) async throws -> String)
-        /// Commits its own writes; the hub records the run afterwards.
-        case ownTransactions(@Sendable () async throws -> String)
-    }
-
-    public let load: Load
+    /// Writes in the hub's transaction, which also records the run.
+    public let load: @Sendable (_ tx: WriteTransaction) async throws -> String
     /// Runs once the loaded rows have committed.
     public let committed: @Sendable () async -> Void
 }
