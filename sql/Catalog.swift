@@ -26,6 +26,7 @@ public enum SQLCatalog {
         File("core", "0002_bus_outbox.sql", PackageResources._002_bus_outbox_sql),
         File("core", "0003_sms.sql", PackageResources._003_sms_sql),
         File("core", "0004_words_demo.sql", PackageResources._004_words_demo_sql),
+        File("core", "0005_outbox_loop_guard.sql", PackageResources._005_outbox_loop_guard_sql),
     ]
 
     /// The files of one module.

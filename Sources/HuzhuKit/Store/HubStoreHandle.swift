@@ -141,7 +141,8 @@ extension WriteTransaction {
                     WHEN t.is_demo THEN 'demo member: never sent'
                     WHEN t.opted_out THEN 'the member opted out (退订)'
                     WHEN (SELECT count(*) FROM sms_outbox o
-                          WHERE o.phone = t.phone AND o.text = t.text AND o.created_at > now() - interval '10 minutes') >= 2
+                          WHERE o.phone = t.phone AND md5(o.text) = md5(t.text) AND o.text = t.text
+                          AND o.created_at > now() - interval '10 minutes') >= 2
                         THEN 'loop guard: the same text to this number twice in ten minutes already'
                     END AS reason
                 FROM target t WHERE t.phone IS NOT NULL
