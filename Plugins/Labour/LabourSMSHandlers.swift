@@ -86,7 +86,8 @@ enum LabourSMSHandlers {
         guard let member = request.memberID else { return nil }
         // 取消 asks every plugin in turn: a number that is not this farmer's request costs one read here,
         // not a write transaction.
-        guard try await labour.exists("SELECT 1 FROM labour_request WHERE id = \(ref) AND member_id = \(member)") else { return nil }
+        enum OwnRequest: PreparedStatementName {}
+        guard try await labour.exists(OwnRequest.self, "SELECT 1 FROM labour_request WHERE id = \(ref) AND member_id = \(member)") else { return nil }
         do {
             guard try await labour.cancelRequest(ref, member: member, scope: [], actor: request.actor) != nil else { return nil }
             return LocalizedText(en: "Request \(ref) cancelled.", zh: "已取消找人\(ref)。")

@@ -5,7 +5,8 @@ extension LabourStore {
     /// farmer is asked to rate it. `worker` set: only a worker of the job may (nil reply otherwise).
     func complete(job id: Int64, worker: Int64?, scope: [Int], actor: Actor) async throws -> LabourJob? {
         // A worker's 完工 for a job that is not theirs (a typo) is answered from one read, without locks.
-        if let worker, try await !exists("SELECT 1 FROM labour_assignment WHERE job_id = \(id) AND worker_id = \(worker)") { return nil }
+        enum AssignedTo: PreparedStatementName {}
+        if let worker, try await !exists(AssignedTo.self, "SELECT 1 FROM labour_assignment WHERE job_id = \(id) AND worker_id = \(worker)") { return nil }
         return try await store.write(as: actor) { tx in
             guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),
                   let request = try await Self.request(tx.connection, requestID, scope: scope, logger: tx.logger, lock: true),
@@ -34,7 +35,8 @@ extension LabourStore {
     func rate(job id: Int64, stars: Int, member: Int64?, scope: [Int], actor: Actor) async throws -> LabourJob? {
         guard (1...5).contains(stars) else { throw HuzhuError(.invalid, "stars are 1 to 5", zh: "评分为1到5星") }
         // A farmer's 评 for a job that is not theirs (a typo) is answered from one read, without locks.
-        if let member, try await !exists(
+        enum RequestedBy: PreparedStatementName {}
+        if let member, try await !exists(RequestedBy.self,
             "SELECT 1 FROM labour_job j JOIN labour_request r ON r.id = j.request_id WHERE j.id = \(id) AND r.member_id = \(member)") { return nil }
         let rated: LabourJob? = try await store.write(as: actor) { tx in
             guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),

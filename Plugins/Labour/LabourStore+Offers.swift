@@ -55,7 +55,9 @@ extension LabourStore {
         guard !candidates.isEmpty else { return (job, []) }
         let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
         let task = try await tasks.name(request.task, tx.connection, logger: tx.logger)
-        let village = try await tx.query("SELECT name FROM village WHERE id = \(request.village)").decode(String.self).firstElement() ?? ""
+        enum VillageName: PreparedStatementName {}
+        let village = try await tx.connection.prepared(VillageName.self, "SELECT name FROM village WHERE id = \(request.village)", logger: tx.logger)
+            .decode(String.self).firstElement() ?? ""
         let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
         // One statement for the offers (and the job's state) and one for the SMS, however many candidates.
         let workers = candidates.map(\.facts.worker)
@@ -85,7 +87,8 @@ extension LabourStore {
         let now = clock.now()
         // A number never offered to this worker (a typo, another's job) is answered from one read, without
         // taking the request's and job's locks. Offers are never deleted, so the answer cannot go stale.
-        guard try await exists("SELECT 1 FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)") else { return .noOffer }
+        enum OfferedTo: PreparedStatementName {}
+        guard try await exists(OfferedTo.self, "SELECT 1 FROM labour_offer WHERE job_id = \(id) AND worker_id = \(worker)") else { return .noOffer }
         return try await store.write(as: actor, conflict: "worker \(worker) is already booked that day") { tx in
             // Locks in the order every path takes (request, then job), so accepts never deadlock with offers.
             guard let requestID = try await tx.query("SELECT request_id FROM labour_job WHERE id = \(id)").decode(Int64.self).firstElement(),

@@ -35,8 +35,8 @@ struct LabourStore: Sendable {
 
     /// Whether `query` finds a row: the cheap check SMS handlers make before a write transaction, so that a
     /// number that is not the sender's costs one read instead of locks and a commit.
-    func exists(_ query: PostgresQuery) async throws -> Bool {
-        try await read { try await $0.query(query, logger: logger).firstElement() != nil }
+    func exists<Name: PreparedStatementName>(_ name: Name.Type, _ query: PostgresQuery) async throws -> Bool {
+        try await read { try await $0.prepared(name, query, logger: logger).firstElement() != nil }
     }
 }
 

@@ -73,8 +73,9 @@ struct MarketSMSHandlers: Sendable {
         guard let member = request.memberID else { return nil }
         // 取消 asks every plugin in turn: one read says whether the number is this member's offer or demand
         // before any write transaction is opened.
+        enum OwnListings: PreparedStatementName {}
         let (offered, demanded) = try await market.store.read { connection in
-            try await connection.query(
+            try await connection.prepared(OwnListings.self,
                 """
                 SELECT EXISTS (SELECT 1 FROM market_offer WHERE id = \(ref) AND member_id = \(member)),
                        EXISTS (SELECT 1 FROM market_demand d JOIN market_buyer b ON b.id = d.buyer_id WHERE d.id = \(ref) AND b.member_id = \(member))

@@ -6,8 +6,9 @@ import HuzhuKit
 extension MarketStore {
     func crop(_ name: String) async throws -> MarketCrop {
         let canonical = canonicalCrop(name)
+        enum CropLookup: PreparedStatementName {}
         let row = try await store.read { connection in
-            try await connection.query(
+            try await connection.prepared(CropLookup.self,
                 "SELECT name, category, default_unit, piece_kg, box_kg, synonyms FROM market_crop WHERE name = \(canonical)",
                 logger: logger).decode((String, String, String, Double?, Double?, [String]).self).firstElement()
         }

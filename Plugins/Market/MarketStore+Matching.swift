@@ -76,7 +76,8 @@ extension MarketStore {
     /// `scope` (a cadre's villages; empty: all) keeps the offers to those villages: then the first statement
     /// reads every village of the scope within the radius, so it alone is complete.
     func offersMatching(demand: Int64, limit: Int, today: String, scope: [Int] = [], connection: PostgresConnection) async throws -> [MatchCandidate] {
-        let nearest = try await candidates(connection.query(
+        enum OffersNearest: PreparedStatementName {}
+        let nearest = try await candidates(connection.prepared(OffersNearest.self,
             """
             WITH d AS (
                 SELECT d.id, d.crop, d.needed_by, d.price_per_kg, d.radius_km, d.quantity * d.kg_per_unit AS kg,

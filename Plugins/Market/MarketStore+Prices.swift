@@ -65,7 +65,8 @@ extension MarketStore {
 
     /// The 7-day statistics of a crop as of `today`, or nil when it has no observations.
     func priceStats(crop: String, today: String, connection: PostgresConnection) async throws -> PriceStats? {
-        let rows = try await connection.query(
+        enum PriceStatistics: PreparedStatementName {}
+        let rows = try await connection.prepared(PriceStatistics.self,
             """
             WITH last AS (SELECT max(observed_on) AS d FROM market_price WHERE crop = \(crop) AND observed_on <= \(today)::date)
             SELECT last.d::text, (last.d - 6)::text,

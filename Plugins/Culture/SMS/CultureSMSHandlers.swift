@@ -61,12 +61,13 @@ struct CultureSMSHandlers: Sendable {
         guard let member = request.memberID else { return nil }
         // 取消 asks every plugin in turn: one read says whether the number is this member's registration or
         // booking before any write transaction is opened.
+        enum OwnEntries: PreparedStatementName {}
         let (registered, booked) = try await stores.registrations.store.read { connection in
-            try await connection.run(
+            try await connection.prepared(OwnEntries.self,
                 """
                 SELECT EXISTS (SELECT 1 FROM culture_registration WHERE event_id = \(ref) AND member_id = \(member) AND status <> 'cancelled'),
                        EXISTS (SELECT 1 FROM culture_booking WHERE id = \(ref) AND member_id = \(member))
-                """).decode((Bool, Bool).self).firstElement() ?? (false, false)
+                """, logger: CultureLog.logger).decode((Bool, Bool).self).firstElement() ?? (false, false)
         }
         do {
             if registered, let outcome = try await stores.registrations.cancel(event: ref, member: member, actor: request.actor) {

@@ -171,8 +171,10 @@ struct EventStore: Sendable {
 extension EventStore {
     /// A member's village (the audience check of 活动).
     func villageOf(member: Int64) async throws -> Int {
-        try await store.read { connection in
-            guard let village = try await connection.run("SELECT village_id FROM member WHERE id = \(member)").decode(Int.self).firstElement() else {
+        enum MemberVillage: PreparedStatementName {}
+        return try await store.read { connection in
+            guard let village = try await connection.prepared(MemberVillage.self, "SELECT village_id FROM member WHERE id = \(member)", logger: CultureLog.logger)
+                .decode(Int.self).firstElement() else {
                 throw HuzhuError(.notFound, "no member \(member)")
             }
             return village

@@ -50,8 +50,9 @@ struct RegistrationStore: Sendable {
     /// Registers a member (and `people - 1` companions). `notify`: send the outcome by SMS (console
     /// registrations; an SMS registration gets it as the reply instead).
     func register(event id: Int64, member: Int64, people: Int, actor: Actor, scope: [Int] = [], notify: Bool) async throws -> RegistrationOutcome {
-        try await store.write(as: actor, conflict: "member \(member) is already registered for event \(id)") { tx in
-            let row = try await tx.query(
+        enum RegistrationFacts: PreparedStatementName {}
+        return try await store.write(as: actor, conflict: "member \(member) is already registered for event \(id)") { tx in
+            let row = try await tx.connection.prepared(RegistrationFacts.self,
                 """
                 SELECT e.title, e.status, e.starts_at, e.capacity, e.confirmed, m.village_id,
                        (cardinality(e.open_to) = 0 OR m.village_id = ANY(e.open_to)),
@@ -59,7 +60,7 @@ struct RegistrationStore: Sendable {
                        (SELECT r.status FROM culture_registration r WHERE r.event_id = e.id AND r.member_id = m.id AND r.status <> 'cancelled')
                 FROM culture_event e, member m WHERE e.id = \(id) AND m.id = \(member)
                 FOR UPDATE OF e
-                """
+                """, logger: tx.logger
             ).decode((String, String, Date, Int, Int, Int, Bool, Bool, String?).self).firstElement()
             // One round trip under the lock for everything the decision needs: the lock is held to the commit.
             guard let (title, status, startsAt, capacity, confirmed, village, open, queue, existing) = row else {

@@ -37,6 +37,11 @@ public final class HubStore: Sendable {
     public static func open(_ configuration: HuzhuConfiguration, logger: Logger) async throws -> HubStore {
         var poolOptions = PostgresClient.Configuration.Options()
         poolOptions.maximumConnections = poolSize
+        // The statements the hub prepares (`PostgresConnection.prepared`) are planned once per connection.
+        // Left to choose, PostgreSQL kept re-planning some at every call (the batch notification's CTE: 0.4 ms
+        // a bind under SMS load), which is what preparing them was meant to save. Unprepared statements are
+        // planned for their values every time, as before.
+        poolOptions.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         // Kept open (`store_kept_open`): enough for a busy hour's concurrency, so the pool does not start an
         // idle-timeout timer each time it takes a connection back. PostgresNIO runs every pool timer as
         // tasks around `Task.sleep`; under SMS load those timers cost more CPU than the statements.
