@@ -63,22 +63,28 @@ enum LabourMatcher {
         let home = snapshot.coordinates[request.village]
         var found: [(LabourCandidateFacts, Int)] = []
         var distances: [Int: Double] = [:]
+        // Runs for every craftsman with the skill (thousands per 找人): fields are read in place rather than
+        // copying each worker (and retaining its days off), and the sets are only asked when not empty.
+        let workers = snapshot.workers
+        let anyBooked = !dayFacts.booked.isEmpty, anyExcluded = !excluding.isEmpty, anyRecent = !dayFacts.recent.isEmpty
         for skill in snapshot.byTask[request.task] ?? [] {
-            let worker = snapshot.workers[skill.worker]
-            guard worker.weekdays & bit != 0, worker.id != request.member, !dayFacts.booked.contains(worker.id),
-                  !worker.daysOff.contains(day), !excluding.contains(worker.id) else { continue }
+            let id = workers[skill.worker].id
+            guard workers[skill.worker].weekdays & bit != 0, id != request.member,
+                  !anyBooked || !dayFacts.booked.contains(id), !anyExcluded || !excluding.contains(id),
+                  workers[skill.worker].daysOff.isEmpty || !workers[skill.worker].daysOff.contains(day) else { continue }
+            let village = workers[skill.worker].village
             let km: Double
-            if let known = distances[worker.village] {
+            if let known = distances[village] {
                 km = known
             } else {
-                km = worker.village == request.village ? 0
-                    : home.flatMap { a in snapshot.coordinates[worker.village].map { labourDistanceKm(a, $0) } } ?? unknownDistanceKm
-                distances[worker.village] = km
+                km = village == request.village ? 0
+                    : home.flatMap { a in snapshot.coordinates[village].map { labourDistanceKm(a, $0) } } ?? unknownDistanceKm
+                distances[village] = km
             }
-            guard km <= worker.travelKm else { continue }
-            let recent = dayFacts.recent[worker.id]
-            found.append((LabourCandidateFacts(worker: worker.id, distanceKm: km, level: skill.level, ratingSum: worker.ratingSum,
-                                               ratingCount: worker.ratingCount, price: skill.price, unit: skill.unit,
+            guard km <= workers[skill.worker].travelKm else { continue }
+            let recent = anyRecent ? dayFacts.recent[id] : nil
+            found.append((LabourCandidateFacts(worker: id, distanceKm: km, level: skill.level, ratingSum: workers[skill.worker].ratingSum,
+                                               ratingCount: workers[skill.worker].ratingCount, price: skill.price, unit: skill.unit,
                                                recentDays: recent?.days ?? 0, recentEarnings: recent?.earned ?? 0), skill.worker))
         }
         return found

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A table of words that stand for canonical values: `插秧`, `栽秧` → `transplant`; `橘子`, `桔子` → `柑橘`.
 ///
 /// The table is data: staff extend it (the store keeps their edits) and pass the result to the readers.
@@ -113,7 +115,19 @@ public enum SMSWordMatch {
     }
 
     /// Folds words for matching: normalised, ASCII lowercased.
+    ///
+    /// The readers fold the same few lists (units, tasks, crops, fillers) for every message; normalising
+    /// them each time was a fifth of the cost of parsing one, so each list is folded once. A vocabulary that
+    /// staff change is a new list; the cache is emptied if it ever holds many.
     public static func fold(_ words: [String]) -> [[Character]] {
-        words.map { Array(SMSText.foldASCII(SMSText.normalise($0))) }.filter { !$0.isEmpty }
+        if let known = folds.withLock({ $0[words] }) { return known }
+        let folded = words.map { Array(SMSText.foldASCII(SMSText.normalise($0))) }.filter { !$0.isEmpty }
+        folds.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[words] = folded
+        }
+        return folded
     }
+
+    private static let folds = Mutex<[[String]: [[Character]]]>([:])
 }
