@@ -121,7 +121,7 @@ extension LabourStore {
                 for worker in placement.workers { try await Self.fillPlace(tx, job: job.id, worker: worker.id) }
                 job.workers += placement.workers.map(\.id)
                 if job.workers.count == job.crew {
-                    try await Self.completeCrew(tx, job: job, request: request, tell: placement.workers.map(\.id))
+                    try await completeCrew(tx, job: job, request: request, tell: placement.workers.map(\.id))
                 }
             }
             try await tx.audit("labour.plan.commit", target: "labour_plan:\(date)",

@@ -93,9 +93,9 @@ extension LabourStore {
     /// Phone numbers go out only with `shareContacts` — when the workers took the job themselves (接) and the
     /// farmer asked for it: both sides agreed. When staff placed the crew (LABOUR ASSIGN, PLAN COMMIT) the
     /// messages name the people and the service centre puts them in touch.
-    static func completeCrew(_ tx: WriteTransaction, job: LabourJob, request: LabourRequest, tell workersToTell: [Int64],
+    func completeCrew(_ tx: WriteTransaction, job: LabourJob, request: LabourRequest, tell workersToTell: [Int64],
                              shareContacts: Bool = false) async throws {
-        let workers = try await workers(tx.connection, job: job.id, logger: tx.logger)
+        let workers = try await Self.workers(tx.connection, job: job.id, logger: tx.logger)
         var leader = workers.first
         if let team = job.team {
             leader = try await tx.query("SELECT leader_id FROM labour_team WHERE id = \(team)").decode(Int64.self).firstElement() ?? leader
@@ -109,10 +109,10 @@ extension LabourStore {
         for worker in losers {
             try await tx.notify(member: worker, LocalizedText(en: "Job \(job.id) has been taken by others. Thank you.", zh: "活\(job.id)已有人接了，谢谢。"))
         }
-        let task = try await taskName(tx.connection, request.task, logger: tx.logger)
-        let farmer = try await contact(tx.connection, request.member, logger: tx.logger)
+        let task = try await tasks.name(request.task, tx.connection, logger: tx.logger)
+        let farmer = try await Self.contact(tx.connection, request.member, logger: tx.logger)
         if let leader {
-            let head = try await contact(tx.connection, leader, logger: tx.logger)
+            let head = try await Self.contact(tx.connection, leader, logger: tx.logger)
             let headPhone = shareContacts ? " " + LabourFormat.phone(head.phone) : ""
             try await tx.notify(member: request.member, LocalizedText(
                 en: "Request \(request.id): \(workers.count) hand(s) for \(job.day), leader \(head.name)\(headPhone)",
@@ -138,12 +138,6 @@ extension LabourStore {
             try await tx.notify(member: worker, LocalizedText(en: "Job \(job.id) on \(job.day) is cancelled.", zh: "活\(job.id)（\(LabourFormat.zhDate(job.day))）已取消。"))
         }
         try await tx.emit(LabourJobCancelled(job: job.id, request: request.id, date: job.day, workers: workers, reason: reason), publisher: "labour")
-    }
-
-    static func taskName(_ connection: PostgresConnection, _ code: String, logger: Logger) async throws -> LocalizedText {
-        let row = try await connection.query("SELECT name_en, name_zh FROM labour_task WHERE code = \(code)", logger: logger)
-            .decode((String, String).self).firstElement()
-        return LocalizedText(en: row?.0 ?? code, zh: row?.1 ?? code)
     }
 
     static func contact(_ connection: PostgresConnection, _ member: Int64, logger: Logger) async throws -> (name: String, phone: String?) {

@@ -125,7 +125,7 @@ extension LabourStore {
                                after: ["worker": .int(Int(worker)), "team": offer.2.map { .int(Int($0)) } ?? .null, "placed": .array(placed.map { .int(Int($0)) })])
             let complete = job.workers.count == job.crew
             if complete {
-                try await Self.completeCrew(tx, job: job, request: request, tell: Array(placed.dropFirst()), shareContacts: true)
+                try await completeCrew(tx, job: job, request: request, tell: Array(placed.dropFirst()), shareContacts: true)
             } else {
                 for member in placed.dropFirst() {
                     try await tx.notify(member: member, LocalizedText(en: "Your team is booked for job \(id) on \(job.day).",
@@ -133,7 +133,7 @@ extension LabourStore {
                 }
             }
             let farmer = try await Self.contact(tx.connection, request.member, logger: tx.logger)
-            let task = try await Self.taskName(tx.connection, request.task, logger: tx.logger)
+            let task = try await tasks.name(request.task, tx.connection, logger: tx.logger)
             return .placed(job: job, complete: complete, task: task, farmer: farmer.name, farmerPhone: farmer.phone)
         }
     }
@@ -178,7 +178,7 @@ extension LabourStore {
             try await tx.audit("labour.job.assign", target: "labour_job:\(job.id)",
                                after: ["request": .int(Int(id)), "workers": .array(workers.map { .int(Int($0)) }), "team": team.map { .int(Int($0)) } ?? .null])
             if job.workers.count == job.crew {
-                try await Self.completeCrew(tx, job: job, request: request, tell: workers)
+                try await completeCrew(tx, job: job, request: request, tell: workers)
             } else {
                 for worker in workers {
                     try await tx.notify(member: worker, LocalizedText(en: "You are booked for job \(job.id) on \(job.day).",

@@ -63,7 +63,7 @@ extension MarketStore {
             ORDER BY near.km NULLS LAST, d.price_per_kg DESC NULLS LAST, d.id
             LIMIT \(settings.matchLimit)
             """, logger: tx.logger)
-        return try await candidates(rows.map { try $0.decode(CandidateRow.self) })
+        return try await candidates(rows.decode(CandidateRow.self))
     }
 
     /// Open offers that fit a demand, nearest and cheapest first: the query behind `MARKET MATCH FIND` and

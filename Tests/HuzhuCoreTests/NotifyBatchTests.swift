@@ -17,6 +17,16 @@ import Testing
         }
     }
 
+    /// A daemon whose directory holds member 1, 张三, with a phone.
+    func withOneMember(_ body: (TestDaemon) async throws -> Void) async throws {
+        try await withTestDaemon { daemon in
+            let admin = try await daemon.console()
+            #expect(try await admin.json("VILLAGE ADD 咸水村 township=古夫镇").ok)
+            #expect(try await admin.json("MEMBER ADD 张三 village=1 phone=13800138000").ok)
+            try await body(daemon)
+        }
+    }
+
     @Test func eachMemberGetsTheirLanguageAndTheirStatusInOrder() async throws {
         try await withTestDaemon { daemon in
             let admin = try await daemon.console()
@@ -43,10 +53,7 @@ import Testing
     }
 
     @Test func theLoopGuardCountsEarlierNotifications() async throws {
-        try await withTestDaemon { daemon in
-            let admin = try await daemon.console()
-            #expect(try await admin.json("VILLAGE ADD 咸水村 township=古夫镇").ok)
-            #expect(try await admin.json("MEMBER ADD 张三 village=1 phone=13800138000").ok)
+        try await withOneMember { daemon in
             let text = LocalizedText(en: "same", zh: "同一句话")
             for _ in 0..<3 {
                 _ = try await daemon.hub.store.handle.write(as: Actor("test")) { tx in try await tx.notify([(1, text)]) }
@@ -56,10 +63,7 @@ import Testing
     }
 
     @Test func anUnknownMemberRollsTheWholeTransactionBack() async throws {
-        try await withTestDaemon { daemon in
-            let admin = try await daemon.console()
-            #expect(try await admin.json("VILLAGE ADD 咸水村 township=古夫镇").ok)
-            #expect(try await admin.json("MEMBER ADD 张三 village=1 phone=13800138000").ok)
+        try await withOneMember { (daemon) async throws in
             let text = LocalizedText(en: "hello", zh: "你好")
             await #expect(throws: HuzhuError.self) {
                 _ = try await daemon.hub.store.handle.write(as: Actor("test")) { tx in try await tx.notify([(1, text), (999, text)]) }

@@ -110,9 +110,9 @@ public struct HuzhuConfiguration: Sendable {
             config.consoleMaxUnauthenticated = try parseCount(value, setting: "console_max_unauthenticated")
         },
         Setting(key: "store_kept_open", environment: "HUZHU_STORE_KEPT_OPEN", flag: "--store-kept-open",
-                help: "database connections kept open when quiet (default 12, at most 32)") { config, value throws(HuzhuError) in
+                help: "database connections kept open when quiet (default 12, fewer than the pool's 32)") { config, value throws(HuzhuError) in
             let count = try parseCount(value, setting: "store_kept_open")
-            guard count < 32 else { throw HuzhuError(.invalid, "store_kept_open must be below the pool's 32 connections, not \(count)") }
+            guard count < 32 else { throw HuzhuError(.invalid, "store_kept_open must be below the pool's 32 connections, not \(count): give 0 to 31") }
             config.storeKeptOpen = count
         },
         Setting(key: "http", environment: "HUZHU_HTTP", flag: "--http", help: "HTTP address HOST:PORT (gateways, health, metrics)") { config, value throws(HuzhuError) in config.http = try HostPort(parsing: value, setting: "http") },

@@ -11,7 +11,7 @@ public enum SharedEventLoops {
         set { flag.store(newValue, ordering: .releasing) }
     }
 
-    /// On unless `HUZHU_SHARED_EVENT_LOOPS` says `0`, `no` or `false`.
+    /// On unless `HUZHU_SHARED_EVENT_LOOPS` says `0`, `no`, `false` or `off`.
     public static func wanted(environment: [String: String]) -> Bool {
         !["0", "no", "false", "off"].contains(environment["HUZHU_SHARED_EVENT_LOOPS"]?.lowercased() ?? "")
     }

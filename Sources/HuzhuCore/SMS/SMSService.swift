@@ -132,7 +132,7 @@ public final class SMSService: Sendable {
                 SELECT claimed.id, sender.id, sender.household_id, sender.village_id, sender.name, sender.phone, sender.language, sender.opted_out
                 FROM claimed LEFT JOIN sender ON true
                 """, logger: Self.logger
-            ).map { try $0.decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self) }.firstElement()
+            ).decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self).firstElement()
         }
         guard let row else { return nil }
         guard let id = row.1, let village = row.3, let name = row.4, let language = row.6, let optedOut = row.7 else { return (row.0, nil) }
