@@ -27,6 +27,7 @@ public enum SQLCatalog {
         File("core", "0003_sms.sql", PackageResources._003_sms_sql),
         File("core", "0004_words_demo.sql", PackageResources._004_words_demo_sql),
         File("core", "0005_outbox_loop_guard.sql", PackageResources._005_outbox_loop_guard_sql),
+        File("core", "0006_sms_answers.sql", PackageResources._006_sms_answers_sql),
     ]
 
     /// The files of one module.

@@ -125,21 +125,26 @@ enum LabourMatcher {
     ) -> [LabourCandidate] {
         let costs = found.map { LabourScore.cost(price: $0.0.price, unit: $0.0.unit, areaMu: areaMu, crew: crew) }
         let cheapest = costs.min() ?? 0
-        let all = zip(found, costs).map { item, cost in
-            LabourCandidate(facts: item.0, name: item.1, village: item.2, cost: cost,
-                            score: LabourScore.of(item.0, cost: cost, cheapest: cheapest, weights: weights))
+        // Every candidate is scored, but only those kept become a `LabourCandidate` (thousands per 找人: the
+        // copies and their strings' reference counting cost more than the scores).
+        let scores = found.indices.map { LabourScore.of(found[$0].0, cost: costs[$0], cheapest: cheapest, weights: weights) }
+        let better: (Int, Int) -> Bool = {
+            scores[$0].total != scores[$1].total ? scores[$0].total > scores[$1].total : found[$0].0.worker < found[$1].0.worker
         }
-        let better: (LabourCandidate, LabourCandidate) -> Bool = {
-            $0.score.total != $1.score.total ? $0.score.total > $1.score.total : $0.facts.worker < $1.facts.worker
+        var kept: [Int]
+        if let limit, limit * 8 < found.count {
+            // A few offers out of hundreds of candidates: keep the best few in order instead of sorting them all.
+            kept = []
+            kept.reserveCapacity(limit + 1)
+            for index in found.indices where kept.count < limit || better(index, kept[kept.count - 1]) {
+                kept.insert(index, at: kept.firstIndex { better(index, $0) } ?? kept.count)
+                if kept.count > limit { kept.removeLast() }
+            }
+        } else {
+            kept = Array(found.indices.sorted(by: better).prefix(limit ?? found.count))
         }
-        guard let limit, limit * 8 < all.count else { return Array(all.sorted(by: better).prefix(limit ?? all.count)) }
-        // A few offers out of hundreds of candidates: keep the best few in order instead of sorting them all.
-        var best: [LabourCandidate] = []
-        best.reserveCapacity(limit + 1)
-        for candidate in all where best.count < limit || better(candidate, best[best.count - 1]) {
-            best.insert(candidate, at: best.firstIndex { better(candidate, $0) } ?? best.count)
-            if best.count > limit { best.removeLast() }
+        return kept.map { index in
+            LabourCandidate(facts: found[index].0, name: found[index].1, village: found[index].2, cost: costs[index], score: scores[index])
         }
-        return best
     }
 }

@@ -51,13 +51,12 @@ extension LabourStore {
         }
     }
 
-    /// The job of a request, created if there is none yet (the request must be open; `fresh`: it was created
-    /// in this transaction, so it has no job yet).
-    static func jobForPlaces(_ tx: WriteTransaction, _ request: LabourRequest, day: String? = nil, fresh: Bool = false) async throws -> LabourJob {
+    /// The job of a request, created if there is none yet (the request must be open).
+    static func jobForPlaces(_ tx: WriteTransaction, _ request: LabourRequest, day: String? = nil) async throws -> LabourJob {
         guard request.state == "open" else {
             throw HuzhuError(.conflict, "request \(request.id) is \(request.state), not open", zh: "请求 \(request.id) 状态为\(request.state)，不是待派工")
         }
-        if !fresh, let job = try await liveJob(tx.connection, request: request.id, logger: tx.logger) { return job }
+        if let job = try await liveJob(tx.connection, request: request.id, logger: tx.logger) { return job }
         enum JobInsert: PreparedStatementName {}
         let rows = try await tx.connection.prepared(JobInsert.self,
             """

@@ -28,13 +28,14 @@ extension LabourStore {
     }
 
     /// `offer`'s work inside a transaction that holds the request: locked by `offer`, or just created by
-    /// `createRequest` (`fresh`: it has no job and no offers yet, so there is nothing to read back).
+    /// `createRequest` with its job (`newJob`: it has no offers yet, so there is nothing to read back).
     /// Candidates' names are read only for `named` of them (console answers show them; SMS do not).
     func placeOffers(
-        _ tx: WriteTransaction, _ request: LabourRequest, count: Int?, team: Int64? = nil, now: Date, fresh: Bool = false, named: Int = 50
+        _ tx: WriteTransaction, _ request: LabourRequest, count: Int?, team: Int64? = nil, now: Date, newJob: LabourJob? = nil, named: Int = 50
     ) async throws -> (LabourJob, [LabourCandidate]) {
-        var job = try await Self.jobForPlaces(tx, request, fresh: fresh)
-        let asked = fresh ? [] : try await tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self).all()
+        var job: LabourJob
+        if let newJob { job = newJob } else { job = try await Self.jobForPlaces(tx, request) }
+        let asked = newJob != nil ? [] : try await tx.query("SELECT worker_id FROM labour_offer WHERE job_id = \(job.id)").decode(Int64.self).all()
         let open = job.crew - job.workers.count
         let wanted = count ?? settings.offerBatch * max(open, 1)
         // A team offer needs every candidate among team members (to see which are free); otherwise the best few.
@@ -55,19 +56,21 @@ extension LabourStore {
         guard !candidates.isEmpty else { return (job, []) }
         let expires = now.addingTimeInterval(Double(settings.offerMinutes) * 60)
         let task = try await tasks.name(request.task, tx.connection, logger: tx.logger)
-        enum VillageName: PreparedStatementName {}
-        let village = try await tx.connection.prepared(VillageName.self, "SELECT name FROM village WHERE id = \(request.village)", logger: tx.logger)
-            .decode(String.self).firstElement() ?? ""
         let area = request.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
-        // One statement for the offers (and the job's state) and one for the SMS, however many candidates.
+        // One statement for the offers, the job's state and the village's name (for the SMS), and one for
+        // the SMS, however many candidates.
         let workers = candidates.map(\.facts.worker)
         enum OfferInsert: PreparedStatementName {}
-        for try await _ in try await tx.connection.prepared(OfferInsert.self,
+        let village = try await tx.connection.prepared(OfferInsert.self,
             """
-            WITH job AS (UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open')
-            INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
-            SELECT \(job.id), worker, \(team)::bigint, score, \(now), \(expires) FROM unnest(\(workers)::bigint[], \(candidates.map(\.score.total))::float8[]) AS o(worker, score)
-            """, logger: tx.logger) {}
+            WITH job AS (UPDATE labour_job SET state = 'offered' WHERE id = \(job.id) AND state = 'open'),
+            offer AS (
+                INSERT INTO labour_offer (job_id, worker_id, team_id, score, offered_at, expires_at)
+                SELECT \(job.id), worker, \(team)::bigint, score, \(now), \(expires)
+                FROM unnest(\(workers)::bigint[], \(candidates.map(\.score.total))::float8[]) AS o(worker, score)
+            )
+            SELECT name FROM village WHERE id = \(request.village)
+            """, logger: tx.logger).decode(String.self).firstElement() ?? ""
         try await tx.notify(candidates.map { candidate in
             (candidate.facts.worker, LocalizedText(
                 en: "Job \(job.id): \(task.en) \(request.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(job.day), \(LabourFormat.number(candidate.cost)) yuan. Reply OK \(job.id)",

@@ -22,31 +22,41 @@ extension LabourStore {
         let now = clock.now()
         return try await store.write(as: actor) { tx in
             try await tasks.require(new.task, tx.connection, logger: tx.logger)
-            // Prepared (every 找人 runs it), so each value that may be nil carries its type in a cast.
+            // Prepared (every 找人 runs it), so each value that may be nil carries its type in a cast. With
+            // `auto_offer` the job is created in the same statement, ready for `placeOffers`.
             enum RequestInsert: PreparedStatementName {}
             let rows = try await tx.connection.prepared(RequestInsert.self,
                 """
-                INSERT INTO labour_request AS r (member_id, household_id, village_id, task, area_mu, date_from, date_to, crew, notes, priority, entered_by, source)
-                SELECT m.id, m.household_id, m.village_id, \(new.task), \(new.areaMu)::float8, \(new.dateFrom)::date,
-                       coalesce(\(new.dateTo)::date, \(new.dateFrom)::date), \(new.crew), \(new.notes),
-                       coalesce(h.no_labour OR h.elderly_alone, false), \(actor.name), \(new.source)::text
-                FROM member m LEFT JOIN household h ON h.id = m.household_id
-                WHERE m.id = \(new.member) AND (cardinality(\(scope)::int[]) = 0 OR m.village_id = ANY(\(scope)::int[]))
-                ON CONFLICT (source) DO NOTHING
-                RETURNING \(unescaped: LabourRequest.columns)
+                WITH r AS (
+                    INSERT INTO labour_request AS r (member_id, household_id, village_id, task, area_mu, date_from, date_to, crew, notes, priority, entered_by, source)
+                    SELECT m.id, m.household_id, m.village_id, \(new.task), \(new.areaMu)::float8, \(new.dateFrom)::date,
+                           coalesce(\(new.dateTo)::date, \(new.dateFrom)::date), \(new.crew), \(new.notes),
+                           coalesce(h.no_labour OR h.elderly_alone, false), \(actor.name), \(new.source)::text
+                    FROM member m LEFT JOIN household h ON h.id = m.household_id
+                    WHERE m.id = \(new.member) AND (cardinality(\(scope)::int[]) = 0 OR m.village_id = ANY(\(scope)::int[]))
+                    ON CONFLICT (source) DO NOTHING
+                    RETURNING r.*
+                ), j AS (
+                    INSERT INTO labour_job (request_id, day, crew) SELECT id, date_from, crew FROM r WHERE \(settings.autoOffer)
+                    RETURNING id
+                )
+                SELECT \(unescaped: LabourRequest.columns), (SELECT id FROM j) FROM r
                 """, logger: tx.logger)
-            guard let row = try await rows.decode(LabourRequest.Row.self).firstElement() else {
+            guard let row = try await rows.decode((Int64, Int64, Int64?, Int, String, Double?, String, String, Int, String, Bool, String, String?, String, Int64?).self)
+                .firstElement()
+            else {
                 if new.source != nil { return nil }
                 throw HuzhuError(.notFound, "no member \(new.member) in your villages", zh: "您管辖的村里没有成员 \(new.member)")
             }
-            let request = LabourRequest(row)
+            let request = LabourRequest((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13))
             try await tx.audit("labour.request.add", target: "labour_request:\(request.id)", after: request.json)
             try await tx.emit(LabourRequestCreated(
                 request: request.id, member: request.member, household: request.household, village: request.village, task: request.task,
                 date: request.dateFrom, dateTo: request.dateTo, areaMu: request.areaMu, crew: request.crew, priority: request.priority,
                 enteredBy: request.enteredBy, source: request.source), publisher: "labour")
-            guard settings.autoOffer else { return (request, nil) }
-            let (_, offered) = try await placeOffers(tx, request, count: nil, now: now, fresh: true, named: 0)
+            guard let jobID = row.14 else { return (request, nil) }
+            let job = LabourJob((jobID, request.id, request.dateFrom, request.crew, "open", nil, nil, nil, nil, nil, nil))
+            let (_, offered) = try await placeOffers(tx, request, count: nil, now: now, newJob: job, named: 0)
             return (request, offered.count)
         }
     }

@@ -57,6 +57,45 @@ import Testing
         }
     }
 
+    /// Messages that arrive together are stored and answered in shared statements (`SMSInboundLog`):
+    /// each must still get its own row, sender, reply and stored answer, and a gateway id sent twice in
+    /// the same wave must be handled once.
+    @Test func messagesArrivingTogetherAreEachStoredAndAnsweredForTheirOwnSender() async throws {
+        try await withGateway { daemon, staff, gateway in
+            for i in 0..<10 { #expect(try await staff.json("MEMBER ADD 成员\(i) village=1 phone=1390013900\(i)").ok) }
+            #expect(try await staff.json(#"NOTICE POST "周五停水" village=1"#).ok)
+            var gateways = [gateway]
+            for n in 2...5 { gateways.append(try await daemon.console(as: "sms\(n)", roles: [.gateway])) }
+            // Ten members, five unknown numbers, and wave-0 a second time: sixteen messages at once.
+            let senders = (0..<10).map { "1390013900\($0)" } + (0..<5).map { "1370013700\($0)" } + ["13900139000"]
+            let connections = gateways
+            let answers = try await withThrowingTaskGroup(of: (Int, ConsoleAnswer).self) { group in
+                for (index, phone) in senders.enumerated() {
+                    let id = index == 15 ? "wave-0" : "wave-\(index)"
+                    let connection = connections[index % connections.count]
+                    group.addTask { (index, try await connection.json(#"SMS IN \#(phone) "公告" id=\#(id)"#)) }
+                }
+                var answers: [Int: ConsoleAnswer] = [:]
+                for try await (index, answer) in group { answers[index] = answer }
+                return answers
+            }
+            for index in 1..<10 { #expect(reply(answers[index]!) == "公告：周五停水", "member \(index): \(answers[index]!.raw)") }
+            for index in 10..<15 { #expect(reply(answers[index]!).contains("注册 张三 咸水村"), "unknown \(index): \(answers[index]!.raw)") }
+            // Of the two wave-0 deliveries one is handled; the other gets its reply, or is asked to come again
+            // while the first is being handled.
+            let twins = [answers[0]!, answers[15]!]
+            #expect(twins.contains { reply($0) == "公告：周五停水" })
+            #expect(twins.allSatisfy { reply($0) == "公告：周五停水" || $0.code == "UNAVAILABLE" }, "\(twins.map(\.raw))")
+            #expect(try await count(daemon, "SELECT count(*) FROM sms_inbound WHERE gateway_id LIKE 'wave-%'") == 15)
+            #expect(try await count(daemon, "SELECT count(*) FROM sms_inbound WHERE gateway_id LIKE 'wave-%' AND NOT answered") == 0)
+            #expect(try await count(daemon,
+                "SELECT count(*) FROM sms_inbound s JOIN member m ON m.id = s.member_id AND m.phone = s.phone WHERE s.reply = '公告：周五停水'") == 10,
+                "each member's message is stored with that member and their reply")
+            #expect(try await count(daemon,
+                "SELECT count(*) FROM sms_inbound WHERE member_id IS NULL AND phone LIKE '+86137%' AND reply LIKE '%注册 张三 咸水村%'") == 5)
+        }
+    }
+
     @Test func stopEndsNotificationsAndANewRequestResumesThem() async throws {
         try await withGateway { daemon, staff, gateway in
             #expect(try await staff.json("MEMBER ADD 李四 village=1 phone=13900139000").ok)

@@ -22,6 +22,7 @@ public final class SMSService: Sendable {
     private let router = Mutex<SMSRouter?>(nil)
     private let cancellers = Mutex<[SMSCanceller]>([])
     private let inboundLimit = InboundLimit()
+    private let inbound: SMSInboundLog
     /// Longest text handled; longer messages get a polite refusal (real SMS concatenations stay far below).
     static let maximumLength = 1_000
     static let logger = Logger(label: "huzhu.sms")
@@ -32,6 +33,7 @@ public final class SMSService: Sendable {
         self.directory = directory
         self.timeZone = timeZone
         self.clock = clock
+        self.inbound = SMSInboundLog(store: store, logger: Self.logger)
     }
 
     /// Builds the router from the core's intents and the running plugins' (called once plugins have started).
@@ -56,7 +58,8 @@ public final class SMSService: Sendable {
 
         let messageID: Int64
         let member: Member?
-        if let stored = try await storeNew(phone: phone, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt) {
+        let arrival = SMSInboundLog.Arrival(phone: phone.e164, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt)
+        if let stored = try await inbound.store(arrival) {
             (messageID, member) = stored
         } else {
             let claim = try await claim(phone: phone, text: text, gatewayID: gatewayID, gateway: gateway, receivedAt: receivedAt)
@@ -103,40 +106,9 @@ public final class SMSService: Sendable {
         }
         let replyText = reply.text(in: language)
         let answer = SMSReply(reply: replyText, segments: SMSSegments.count(replyText), intent: intent)
-        // One statement, so no transaction around it: a round trip saved on every message.
-        enum ReplyUpdate: PreparedStatementName {}
-        try await store.read { connection in
-            for try await _ in try await connection.prepared(ReplyUpdate.self,
-                """
-                UPDATE sms_inbound SET member_id = \(member?.id), intent = \(intent), slots = \(slots.jsonText)::text::jsonb,
-                    reply = \(answer.reply), segments = \(answer.segments), answered = true
-                WHERE id = \(messageID)
-                """, logger: Self.logger) {}
-        }
+        try await inbound.record(SMSInboundLog.Answer(messageID: messageID, memberID: member?.id, intent: intent, slots: slots.jsonText,
+                                                      reply: answer.reply, segments: answer.segments))
         return answer
-    }
-
-    /// Stores a new message and looks up its sender in one statement (one round trip, no transaction).
-    /// Nil when the gateway id was seen before: `claim` then decides what to do with the redelivery.
-    private func storeNew(phone: PhoneNumber, text: String, gatewayID: String?, gateway: String, receivedAt: Date) async throws -> (Int64, Member?)? {
-        enum InboundInsert: PreparedStatementName {}
-        let row = try await store.read { connection in
-            try await connection.prepared(InboundInsert.self,
-                """
-                WITH sender AS (SELECT id, household_id, village_id, name, phone, language, opted_out FROM member WHERE phone = \(phone.e164)),
-                claimed AS (
-                    INSERT INTO sms_inbound (gateway, gateway_id, phone, member_id, text, received_at, intent, reply, segments)
-                    VALUES (\(gateway), \(gatewayID), \(phone.e164), (SELECT id FROM sender), \(text), \(receivedAt), 'pending', '', 0)
-                    ON CONFLICT (gateway, gateway_id) DO NOTHING RETURNING id
-                )
-                SELECT claimed.id, sender.id, sender.household_id, sender.village_id, sender.name, sender.phone, sender.language, sender.opted_out
-                FROM claimed LEFT JOIN sender ON true
-                """, logger: Self.logger
-            ).decode((Int64, Int64?, Int64?, Int?, String?, String?, String?, Bool?).self).firstElement()
-        }
-        guard let row else { return nil }
-        guard let id = row.1, let village = row.3, let name = row.4, let language = row.6, let optedOut = row.7 else { return (row.0, nil) }
-        return (row.0, Directory.member(from: (id, row.2, village, name, row.5, language, optedOut)))
     }
 
     enum Claim { case claimed(Int64), answered(SMSReply) }
