@@ -29,7 +29,9 @@ struct MarketSMSHandlers: Sendable {
     private func sell(_ request: SMSRequest, member: Int64, crop: String, today: String) async throws -> LocalizedText {
         let (quantity, unit, price) = try Self.amount(request.slots)
         let created = try await market.createOffer(
-            NewOffer(member: member, crop: crop, quantity: quantity, unit: unit, price: price), actor: request.actor, scope: [], today: today)
+            NewOffer(member: member, crop: crop, quantity: quantity, unit: unit, price: price,
+                     sellerPlace: request.villageID.map { ($0, request.householdID) }),
+            actor: request.actor, scope: [], today: today)
         let id = created.id
         let what = "\(crop)\(MarketFormat.number(quantity))\(unit.zh)，" + (price.map { "\(MarketFormat.number($0))元/\(unit.zh)" } ?? "价格面议")
         let whatEn = "\(MarketFormat.number(quantity))\(unit.en) \(crop), " + (price.map { "\(MarketFormat.number($0)) yuan/\(unit.en)" } ?? "price open")

@@ -62,14 +62,14 @@ extension MarketStore {
             }
             let village = new.village ?? buyerVillage
             if !scope.isEmpty { try Self.checkScope(village, scope) }
-            guard let id = try await tx.first(
+            guard let (id, jsonText) = try await tx.query(
                 """
                 INSERT INTO market_demand (buyer_id, crop, quantity, unit, kg_per_unit, price, needed_by, village_id, radius_km, created_by)
                 VALUES (\(new.buyer), \(crop.name), \(new.quantity), \(new.unit.rawValue), \(kgPerUnit), \(new.price), \(new.neededBy)::date,
                         \(village), \(radius), \(actor.name))
-                RETURNING id
-                """, as: Int64.self) else { throw HuzhuError(.internal, "the demand was not stored") }
-            let json = try Self.decodeJSON(try await tx.first("SELECT row_to_json(d)::text FROM market_demand d WHERE id = \(id)", as: String.self) ?? "{}")
+                RETURNING id, row_to_json(market_demand)::text
+                """).decode((Int64, String).self).firstElement() else { throw HuzhuError(.internal, "the demand was not stored") }
+            let json = try Self.decodeJSON(jsonText)
             try await tx.audit("market.demand.add", target: "market_demand:\(id)", after: json)
             try await tx.emit(MarketDemandCreated(demand: id, buyer: new.buyer, crop: crop.name, quantity: new.quantity, unit: new.unit.rawValue,
                                                   price: new.price, village: village), publisher: "market")

@@ -16,6 +16,8 @@ struct NewOffer: Sendable {
     /// 代销: staff sell for a household without labour.
     var consigned = false
     var commissionPct: Double?
+    /// The seller's village and household when already known (an SMS from them): not read again.
+    var sellerPlace: (village: Int, household: Int64?)?
 }
 
 /// An offer as created, with the matches proposed for it.
@@ -35,7 +37,8 @@ extension MarketStore {
             let (member, household, village) = try await seller(new, actor: actor, tx: tx)
             try Self.checkScope(village, scope)
             let commission = new.consigned ? (new.commissionPct ?? settings.consignCommissionPct) : (new.commissionPct ?? 0)
-            guard let id = try await tx.first(
+            // The row comes back as the audit's JSON with its id: no second read.
+            guard let (id, jsonText) = try await tx.query(
                 """
                 INSERT INTO market_offer (member_id, household_id, village_id, crop, variety, grade, quantity, unit, kg_per_unit, price,
                                           available_from, available_until, consigned, commission_pct, created_by)
@@ -43,9 +46,9 @@ extension MarketStore {
                         \(kgPerUnit), \(new.price), coalesce(\(new.from)::date, \(today)::date),
                         coalesce(\(new.until)::date, coalesce(\(new.from)::date, \(today)::date) + \(settings.offerDays)::int), \(new.consigned),
                         \(commission), \(actor.name))
-                RETURNING id
-                """, as: Int64.self) else { throw HuzhuError(.internal, "the offer was not stored") }
-            let json = try Self.decodeJSON(try await tx.first("SELECT row_to_json(o)::text FROM market_offer o WHERE id = \(id)", as: String.self) ?? "{}")
+                RETURNING id, row_to_json(market_offer)::text
+                """).decode((Int64, String).self).firstElement() else { throw HuzhuError(.internal, "the offer was not stored") }
+            let json = try Self.decodeJSON(jsonText)
             // 代销 is named apart in the audit log, so the households helped can be traced (村务公开).
             try await tx.audit(new.consigned ? "market.offer.consign" : "market.offer.add", target: "market_offer:\(id)", after: json)
             try await tx.emit(MarketOfferCreated(offer: id, member: member, household: household, village: village, crop: crop.name,
@@ -81,6 +84,7 @@ extension MarketStore {
         guard let member = new.member ?? actor.onBehalfOf else {
             throw HuzhuError(.syntax, "name the seller: member=<id> (or household=<id> consign=yes for 代销)", zh: "请写明卖方：member=编号（代销用 household=编号 consign=yes）")
         }
+        if let known = new.sellerPlace { return (member, new.household ?? known.household, known.village) }
         guard let (village, household) = try await tx.query(
             "SELECT village_id, household_id FROM member WHERE id = \(member)").decode((Int, Int64?).self).firstElement() else {
             throw HuzhuError(.notFound, "no member \(member)", zh: "没有编号为\(member)的成员")

@@ -56,18 +56,12 @@ enum NoticeSMS {
                 return [:]
             },
             handle: { request in
-                let village = try await request.memberID.asyncFlatMap { try await board.village(ofMember: $0) }
+                var village = request.villageID
+                if village == nil, let member = request.memberID { village = try await board.village(ofMember: member) }
                 let notices = try await board.latest(villageID: village, limit: count)
                 guard !notices.isEmpty else { return LocalizedText(en: "No notices at the moment.", zh: "目前没有公告。") }
                 let lines = notices.map(\.body).joined(separator: "；")
                 return LocalizedText(en: "Notices: \(lines)", zh: "公告：\(lines)")
             })
-    }
-}
-
-extension Optional {
-    fileprivate func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -22,7 +22,8 @@ extension PostgresClient {
         let message = conflict()
         do {
             return try await withConnection { connection in
-                for try await _ in try await connection.query("BEGIN", logger: logger) {}  // read to the end: see above
+                // BEGIN and COMMIT prepared (every write runs both): only Bind and Execute go to the server.
+                for try await _ in try await connection.prepared(Begin.self, "BEGIN", logger: logger) {}  // read to the end: see above
                 let value: T
                 do {
                     value = try await body(connection)
@@ -32,7 +33,7 @@ extension PostgresClient {
                     }
                     throw error
                 }
-                for try await _ in try await connection.query("COMMIT", logger: logger) {}
+                for try await _ in try await connection.prepared(Commit.self, "COMMIT", logger: logger) {}
                 return value
             }
         } catch {
@@ -40,6 +41,9 @@ extension PostgresClient {
         }
     }
 }
+
+private enum Begin: PreparedStatementName {}
+private enum Commit: PreparedStatementName {}
 
 /// Maps PostgreSQL errors to the console's error codes.
 public enum StoreErrors {

@@ -11,7 +11,7 @@ struct CultureSMSHandlers: Sendable {
         }
         do {
             switch request.intent {
-            case CultureSMS.list: return try await list(member: member, at: request.receivedAt)
+            case CultureSMS.list: return try await list(member: member, village: request.villageID, at: request.receivedAt)
             case CultureSMS.join: return try await join(request, member: member)
             case CultureSMS.book: return try await book(request, member: member)
             default: return LocalizedText(en: "This service is not available now.", zh: "该服务暂未开通。")
@@ -22,8 +22,9 @@ struct CultureSMSHandlers: Sendable {
         }
     }
 
-    private func list(member: Int64, at: Date) async throws -> LocalizedText {
-        let village = try await stores.events.villageOf(member: member)
+    private func list(member: Int64, village known: Int?, at: Date) async throws -> LocalizedText {
+        let village: Int
+        if let known { village = known } else { village = try await stores.events.villageOf(member: member) }
         let events = try await stores.events.upcoming(forVillage: village, after: at, limit: stores.settings.listCount)
         return CultureReplies.listing(events, time: stores.time)
     }

@@ -94,7 +94,7 @@ public final class SMSService: Sendable {
                     _ = try await directory.editMember(member.id, MemberChanges(optedOut: false), actor: Actor("sms:\(phone.e164)", onBehalfOf: member.id))
                 }
                 let request = SMSRequest(intent: intent, slots: slots, phone: phone, memberID: member?.id, receivedAt: receivedAt,
-                                         language: language, messageID: messageID)
+                                         language: language, messageID: messageID, villageID: member?.villageID, householdID: member?.householdID)
                 do {
                     reply = try await handler.handle(request)
                 } catch let error as HuzhuError where error.code != .unavailable && error.code != .internal {

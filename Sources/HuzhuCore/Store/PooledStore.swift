@@ -60,24 +60,31 @@ public struct PooledStore: HubStoreHandle {
             guard waits.obtained(wait) else { throw Self.tooLate(waits.timeout) }
         }
         do {
-            // The task group awaits its children before returning, so the closure does not really escape;
-            // it runs in one child while this task waits, never concurrently with its other users, so
-            // handing it over without Sendable checking is safe.
+            // The task group awaits its child before returning, so the closure does not really escape; it
+            // runs in the child while this task waits, never concurrently with its other users, so handing it
+            // over without Sendable checking is safe.
+            //
+            // One child: this task itself waits for the connection (or the deadline), and then for the
+            // child's result. A second child for the deadline cost a task per store operation.
             return try await withoutActuallyEscaping(operation) { operation in
                 nonisolated(unsafe) let operation = operation
-                return try await withThrowingTaskGroup(of: T?.self) { group in
-                    group.addTask { try await operation(client, obtained) }
+                return try await withThrowingTaskGroup(of: T.self) { group in
                     group.addTask {
-                        if await wait.expired() { throw Self.tooLate(waits.timeout) }
-                        return nil
-                    }
-                    while let next = try await group.next() {
-                        if let value = next {
-                            group.cancelAll()
-                            return value
+                        do {
+                            return try await operation(client, obtained)
+                        } catch {
+                            waits.obtained(wait)  // failed before getting a connection: stop waiting, report it
+                            throw error
                         }
                     }
-                    throw HuzhuError(.internal, "a store operation ended without a result")
+                    if await wait.expired() {
+                        group.cancelAll()
+                        throw Self.tooLate(waits.timeout)
+                    }
+                    guard let value = try await group.next() else {
+                        throw HuzhuError(.internal, "a store operation ended without a result")
+                    }
+                    return value
                 }
             }
         } catch let error as HuzhuError {

@@ -58,9 +58,14 @@ public struct SMSRequest: Sendable {
     /// The stored inbound message's id: the same when a gateway redelivers a message whose first handling
     /// was cut short, so a handler that must not act twice can record it (e.g. in a unique column).
     public let messageID: Int64?
+    /// The sender's village and household as the hub found them when the message arrived (nil when the
+    /// number is not registered, or when whoever built the request did not say): a handler that needs
+    /// them need not read them again.
+    public let villageID: Int?
+    public let householdID: Int64?
 
     public init(intent: String, slots: JSONValue, phone: PhoneNumber, memberID: Int64?, receivedAt: Date, language: Language,
-                messageID: Int64? = nil) {
+                messageID: Int64? = nil, villageID: Int? = nil, householdID: Int64? = nil) {
         self.intent = intent
         self.slots = slots
         self.phone = phone
@@ -68,6 +73,8 @@ public struct SMSRequest: Sendable {
         self.receivedAt = receivedAt
         self.language = language
         self.messageID = messageID
+        self.villageID = villageID
+        self.householdID = householdID
     }
 
     /// The actor for writes this message causes.
