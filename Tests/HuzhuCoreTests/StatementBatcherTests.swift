@@ -27,6 +27,8 @@ import Testing
                     if open { continuation.resume() }
                 }
             }
+            // As a database call does when its task is cancelled.
+            if Task.isCancelled { throw CancellationError() }
             if let failing, items.contains(failing) { throw HuzhuError(.unavailable, "batch with \(failing) failed") }
             return items.map { $0 * 10 }
         }
@@ -100,5 +102,31 @@ import Testing
         #expect(failed == Array(repeating: -1, count: failingBatch.count), "every caller of the failed batch gets its error: \(batches)")
         #expect(Set(succeeded) == Set(0...5).subtracting(failingBatch))
         #expect(try await batcher.submit(7) == 70, "a failed batch leaves the batcher working")
+    }
+
+    @Test func aLeaderWhoseCallerIsCancelledStillWritesTheOthersRows() async throws {
+        let write = HeldWrite()
+        let batcher = StatementBatcher<Int, Int> { try await write.write($0) }
+        var succeeded: [Int] = []
+        var cancelled = 0
+        await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            await startHeld(batcher, write, count: 9, into: &group)
+            group.cancelAll()  // every caller's task, the next batch's leader among them
+            write.release()
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let (item, output)):
+                    #expect(output == item * 10)
+                    succeeded.append(item)
+                case .failure(let error):
+                    #expect(error is CancellationError)
+                    cancelled += 1
+                }
+            }
+        }
+        // Item 0 wrote alone, in its own (cancelled) task; items 1…9 were written for all of them by a
+        // leader whose own task was cancelled too.
+        #expect(Set(succeeded) == Set(1...9), "\(succeeded)")
+        #expect(cancelled == 1)
     }
 }
