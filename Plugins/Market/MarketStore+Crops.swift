@@ -6,6 +6,7 @@ import HuzhuKit
 extension MarketStore {
     func crop(_ name: String) async throws -> MarketCrop {
         let canonical = canonicalCrop(name)
+        if let known = cropCache.crop(named: canonical) { return known }
         enum CropLookup: PreparedStatementName {}
         let row = try await store.read { connection in
             try await connection.prepared(CropLookup.self,
@@ -16,8 +17,10 @@ extension MarketStore {
             throw HuzhuError(.notFound, "no crop '\(name)' in the catalogue: see MARKET CROP LIST, or add it with MARKET CROP ADD",
                              zh: "目录中没有“\(name)”：请看 MARKET CROP LIST，或用 MARKET CROP ADD 添加")
         }
-        return MarketCrop(name: name, category: category, defaultUnit: MarketUnit(rawValue: unit) ?? .jin,
-                          pieceKilograms: piece, boxKilograms: box, synonyms: synonyms)
+        let crop = MarketCrop(name: name, category: category, defaultUnit: MarketUnit(rawValue: unit) ?? .jin,
+                              pieceKilograms: piece, boxKilograms: box, synonyms: synonyms)
+        cropCache.keep(crop, as: canonical)
+        return crop
     }
 
     func crops() async throws -> [MarketCrop] {
@@ -53,6 +56,7 @@ extension MarketStore {
             return true
         }
         _ = saved
+        cropCache.clear()
         // The vocabulary is the SMS layer's; it audits its own change. The crop's own name is a word too.
         if !crop.synonyms.isEmpty { try await words.add(.crop, words: crop.synonyms, meaning: crop.name, as: actor) }
         return try await self.crop(crop.name)

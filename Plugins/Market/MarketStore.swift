@@ -27,6 +27,7 @@ struct MarketStore: Sendable {
     let timeZone: TimeZone
     let clock: any HuzhuClock
     let logger: Logger
+    let cropCache = MarketCropCache()
 
     /// Today in the hub's time zone.
     var today: String { day(clock.now()) }

@@ -87,6 +87,13 @@ import Testing
             let listed = try await world.sms(MarketWorld.farmerPhone, "卖 胡麻 100斤 8元")
             #expect(listed.reply.contains("芝麻100斤"), "\(listed.reply)")
             #expect(try await world.texts("SELECT word FROM sms_word WHERE kind = 'crop' AND meaning = '芝麻' ORDER BY word") == ["胡麻", "脂麻"])
+            // A crop's weights, changed by staff, count from the next message (the SMS path keeps crops a few
+            // seconds; a change through the console clears them).
+            _ = try await world.ok("MARKET CROP ADD 芝麻 box_kg=20")
+            _ = try await world.sms(MarketWorld.farmerPhone, "卖 芝麻 2箱")
+            _ = try await world.ok("MARKET CROP ADD 芝麻 box_kg=25")
+            _ = try await world.sms(MarketWorld.farmerPhone, "卖 芝麻 3箱")
+            #expect(try await world.texts("SELECT kg_per_unit::text FROM market_offer WHERE crop = '芝麻' AND unit = 'box' ORDER BY id") == ["20", "25"])
         }
     }
 }
