@@ -96,6 +96,20 @@ import Testing
         }
     }
 
+    @Test func aGatewayIdOrNameTheStoreWouldRefuseIsRefusedAlone() async throws {
+        try await withGateway { daemon, staff, gateway in
+            #expect(try await staff.json("MEMBER ADD 李四 village=1 phone=13900139000").ok)
+            for (id, name) in [("a\u{0}b", "bench"), ("ok-1", "gw\u{1}"), (String(repeating: "9", count: 201), "bench")] {
+                await #expect(throws: HuzhuError.self) {
+                    _ = try await daemon.hub.sms.service.receive(phone: "13900139000", text: "公告", gatewayID: id, at: nil, gateway: name)
+                }
+            }
+            #expect(try await count(daemon, "SELECT count(*) FROM sms_inbound") == 0)
+            let fine = try await daemon.hub.sms.service.receive(phone: "13900139000", text: "公告", gatewayID: "ok-2", at: nil, gateway: "bench")
+            #expect(fine.intent == "notice.list")
+        }
+    }
+
     @Test func stopEndsNotificationsAndANewRequestResumesThem() async throws {
         try await withGateway { daemon, staff, gateway in
             #expect(try await staff.json("MEMBER ADD 李四 village=1 phone=13900139000").ok)

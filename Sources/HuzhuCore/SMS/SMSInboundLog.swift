@@ -11,7 +11,8 @@ import PostgresNIO
 /// kinds of work and queued each kind behind the other (fewer statements, but slower).
 ///
 /// Both statements can fail only as a whole (the database unreachable): a repeated gateway id is skipped
-/// by `ON CONFLICT DO NOTHING`, and every value is checked before it is queued.
+/// by `ON CONFLICT DO NOTHING`, and every value is checked before it is queued (the text stripped of
+/// control characters, the phone normalised, the gateway id and name by `SMSService.checkLabel`).
 final class SMSInboundLog: Sendable {
     struct Arrival: Sendable {
         let phone: String

@@ -53,6 +53,8 @@ public final class SMSService: Sendable {
     /// handled again and gets the stored reply.
     public func receive(phone rawPhone: String, text rawText: String, gatewayID: String?, at: Date?, gateway: String) async throws -> SMSReply {
         let phone = try PhoneNumber(parsing: rawPhone)
+        try Self.checkLabel("id", gatewayID)
+        try Self.checkLabel("gateway", gateway)
         let receivedAt = at ?? clock.now()
         let text = String(rawText.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" }.map(Character.init))
 
@@ -109,6 +111,17 @@ public final class SMSService: Sendable {
         try await inbound.record(SMSInboundLog.Answer(messageID: messageID, memberID: member?.id, intent: intent, slots: slots.jsonText,
                                                       reply: answer.reply, segments: answer.segments))
         return answer
+    }
+
+    /// A gateway's name and message id are stored as they are, in statements shared with other messages
+    /// (`SMSInboundLog`): one PostgreSQL refuses (a NUL byte) would fail them all, so such values are
+    /// refused here, alone.
+    static func checkLabel(_ name: String, _ value: String?) throws(HuzhuError) {
+        guard let value else { return }
+        guard value.count <= 200, !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw HuzhuError(.syntax, "\(name)= must be printable text of at most 200 characters",
+                             zh: "\(name)= 应为不含控制字符、不超过200个字符的文本")
+        }
     }
 
     enum Claim { case claimed(Int64), answered(SMSReply) }
