@@ -58,10 +58,10 @@ public struct SMSRequest: Sendable {
     /// The stored inbound message's id: the same when a gateway redelivers a message whose first handling
     /// was cut short, so a handler that must not act twice can record it (e.g. in a unique column).
     public let messageID: Int64?
-    /// The sender's village and household as the hub found them when the message arrived (nil when the
-    /// number is not registered, or when whoever built the request did not say): a handler that needs
-    /// them need not read them again.
+    /// The sender's village as the hub found it when the message arrived (nil when the number is not
+    /// registered, or when whoever built the request did not say): a handler need not read it again.
     public let villageID: Int?
+    /// The sender's household, likewise (also nil for a member without one).
     public let householdID: Int64?
 
     public init(intent: String, slots: JSONValue, phone: PhoneNumber, memberID: Int64?, receivedAt: Date, language: Language,
