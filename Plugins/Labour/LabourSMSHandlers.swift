@@ -50,7 +50,7 @@ enum LabourSMSHandlers {
             guard let source, let again = try await labour.request(source: source) else { throw HuzhuError(.internal, "the request was not stored") }
             stored = again
         }
-        let name = try await labour.read { try await labour.tasks.name(stored.task, $0, logger: labour.logger) }
+        let name = try await labour.tasks.name(stored.task, in: labour)
         let areaText = stored.areaMu.map { "\(LabourFormat.number($0))亩" } ?? ""
         return LocalizedText(
             en: "Request \(stored.id): \(name.en) \(stored.areaMu.map { "\(LabourFormat.number($0)) mu " } ?? "")on \(stored.dateFrom), \(stored.crew) people. We will SMS you. CANCEL \(stored.id) to cancel",

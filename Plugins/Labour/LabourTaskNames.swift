@@ -15,6 +15,12 @@ final class LabourTaskNames: Sendable {
         return try await reload(connection, logger: logger)[code] ?? LocalizedText(en: code, zh: code)
     }
 
+    /// The task's names, taking a connection from the store only when they are not in memory yet.
+    func name(_ code: String, in store: LabourStore) async throws -> LocalizedText {
+        if let known = names.withLock({ $0[code] }) { return known }
+        return try await store.read { try await name(code, $0, logger: store.logger) }
+    }
+
     /// Refuses a code that is not a task, listing the tasks there are.
     func require(_ code: String, _ connection: PostgresConnection, logger: Logger) async throws {
         if names.withLock({ $0[code] }) != nil { return }

@@ -3,8 +3,9 @@ import HuzhuKit
 import Synchronization
 import Testing
 
-/// `StatementBatcher`: who writes together, and what each caller gets back.
-@Suite struct StatementBatcherTests {
+/// `StatementBatcher`: who writes together, and what each caller gets back. The tests wait for callers to
+/// queue by watching `queued`; the time limit turns a batcher that never queues them into a failure.
+@Suite(.timeLimit(.minutes(1))) struct StatementBatcherTests {
     /// A write that records its batches and holds the first one until `release` is called.
     final class HeldWrite: Sendable {
         let batches = Mutex<[[Int]]>([])

@@ -73,7 +73,9 @@ public struct PooledStore: HubStoreHandle {
                         do {
                             return try await operation(client, obtained)
                         } catch {
-                            waits.obtained(wait)  // failed before getting a connection: stop waiting, report it
+                            // Ends the wait if the operation failed before getting a connection (so this
+                            // task stops waiting and reports the error); after one, the wait has ended already.
+                            waits.obtained(wait)
                             throw error
                         }
                     }
@@ -87,12 +89,8 @@ public struct PooledStore: HubStoreHandle {
                     return value
                 }
             }
-        } catch let error as HuzhuError {
-            waits.obtained(wait)  // ends the watch if the operation failed before getting a connection
-            throw error
         } catch {
-            waits.obtained(wait)
-            throw Self.translate(error)
+            throw Self.translate(error)  // a HuzhuError comes out as it is
         }
     }
 
